@@ -1,0 +1,1 @@
+"""lastword: a functions framework where the HTTP response is the last word."""
