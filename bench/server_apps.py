@@ -1,0 +1,97 @@
+"""Bare apps for bench/server_choice.py (and the "bare" ceiling row of bench/run.py).
+
+ASGI apps (served by uvicorn and by granian --interface asgi):
+  asgi_hello     -> 200 text/plain "Hello, World!"
+  asgi_echo      -> reads the (10 KiB JSON) body, json.loads + json.dumps, echoes it
+  asgi_threaded  -> hops each request to a ThreadPoolExecutor(8) via loop.run_in_executor
+                    (emulates how a framework runs a *sync* user function)
+RSGI apps (granian --interface rsgi), same behaviour:
+  rsgi_hello, rsgi_echo, rsgi_threaded
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+HELLO = b"Hello, World!"
+_TEXT = [(b"content-type", b"text/plain; charset=utf-8")]
+_JSON = [(b"content-type", b"application/json")]
+_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bench-sync")
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def _sync_hello() -> bytes:
+    return HELLO
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        msg = await receive()
+        if msg["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif msg["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        msg = await receive()
+        chunks.append(msg.get("body", b""))
+        if not msg.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _respond(send: Send, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def asgi_hello(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "lifespan":
+        return await _lifespan(receive, send)
+    await _respond(send, HELLO, _TEXT)
+
+
+async def asgi_echo(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "lifespan":
+        return await _lifespan(receive, send)
+    body = await _read_body(receive)
+    out = json.dumps(json.loads(body)).encode() if body else b"null"
+    await _respond(send, out, _JSON)
+
+
+async def asgi_threaded(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "lifespan":
+        return await _lifespan(receive, send)
+    body = await asyncio.get_running_loop().run_in_executor(_POOL, _sync_hello)
+    await _respond(send, body, _TEXT)
+
+
+# ----------------------------------------------------------------------------- RSGI
+
+_RTEXT = [("content-type", "text/plain; charset=utf-8")]
+_RJSON = [("content-type", "application/json")]
+
+
+async def rsgi_hello(scope: Any, proto: Any) -> None:
+    proto.response_bytes(status=200, headers=_RTEXT, body=HELLO)
+
+
+async def rsgi_echo(scope: Any, proto: Any) -> None:
+    body = await proto()
+    out = json.dumps(json.loads(body)).encode() if body else b"null"
+    proto.response_bytes(status=200, headers=_RJSON, body=out)
+
+
+async def rsgi_threaded(scope: Any, proto: Any) -> None:
+    body = await asyncio.get_running_loop().run_in_executor(_POOL, _sync_hello)
+    proto.response_bytes(status=200, headers=_RTEXT, body=body)

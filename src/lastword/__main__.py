@@ -1,0 +1,3 @@
+from lastword._cli import main
+
+main(prog_name="lastword")

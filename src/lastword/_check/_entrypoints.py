@@ -1,0 +1,114 @@
+"""Finding the functions the platform calls: registered, ``--target`` or shaped like one."""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from dataclasses import dataclass
+
+from ._names import dotted, last_name
+from ._project import FunctionNode, FunctionRef, ModuleInfo, Project
+
+HTTP = "http"
+EVENT = "event"
+TYPED = "typed"
+
+DECORATORS = {
+    "lastword.http": HTTP,
+    "lastword.cloud_event": EVENT,
+    "lastword.event": EVENT,
+    "functions_framework.http": HTTP,
+    "functions_framework.cloud_event": EVENT,
+    "functions_framework.typed": TYPED,
+    "functions_framework.aio.http": HTTP,
+    "functions_framework.aio.cloud_event": EVENT,
+}
+
+_HTTP_PARAMS = {"request", "req"}
+_EVENT_PARAMS = {"cloud_event", "cloudevent", "event"}
+_LEGACY_EVENT = ({"event", "data", "message", "pubsub_message"}, {"context", "ctx"})
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    ref: FunctionRef
+    kind: str
+    registered: bool
+
+    @property
+    def name(self) -> str:
+        return self.ref.node.name
+
+
+def decorator_kind(module: ModuleInfo, node: FunctionNode) -> str | None:
+    for deco in node.decorator_list:
+        expr = deco.func if isinstance(deco, ast.Call) else deco
+        qual = module.qualify(expr)
+        if qual in DECORATORS:
+            return DECORATORS[qual]
+    return None
+
+
+def shape_kind(node: FunctionNode) -> str | None:
+    """HTTP or event when a function's parameters look like the platform's signatures."""
+    args = node.args
+    params = [*args.posonlyargs, *args.args]
+    if args.vararg or args.kwonlyargs:
+        return None
+    if len(params) == 1:
+        param = params[0]
+        ann = last_name(param.annotation) if param.annotation is not None else ""
+        if param.arg in _HTTP_PARAMS or ann == "Request":
+            return HTTP
+        if param.arg in _EVENT_PARAMS or ann == "CloudEvent":
+            return EVENT
+    if len(params) == 2 and not args.defaults:
+        first, second = params
+        if first.arg in _LEGACY_EVENT[0] and second.arg in _LEGACY_EVENT[1]:
+            return EVENT
+    return None
+
+
+def find_entrypoints(project: Project, target: str | None = None) -> list[EntryPoint]:
+    found: list[EntryPoint] = []
+    seen: set[int] = set()
+
+    def add(module: ModuleInfo, node: FunctionNode, kind: str, registered: bool) -> None:
+        if id(node) not in seen:
+            seen.add(id(node))
+            found.append(EntryPoint(FunctionRef(module, node), kind, registered))
+
+    for module in project.modules:
+        for node in module.functions.values():
+            kind = decorator_kind(module, node)
+            if kind is not None:
+                add(module, node, kind, True)
+    if target:
+        for module in project.modules:
+            node = module.functions.get(target)
+            if node is not None:
+                add(module, node, shape_kind(node) or HTTP, True)
+    if found:
+        return found
+    # Nothing registered: functions shaped like HTTP or event functions, in main.py
+    # (the platform's default source file) when there is one, else everywhere.
+    mains = [m for m in project.modules if posixpath.basename(m.path) == "main.py"]
+    for module in mains or project.modules:
+        for node in module.functions.values():
+            if node.name.startswith("_"):
+                continue
+            kind = shape_kind(node)
+            if kind is not None:
+                add(module, node, kind, False)
+    return found
+
+
+def target_exists(project: Project, target: str) -> bool:
+    return any(target in m.functions for m in project.modules)
+
+
+def is_registered_module(module: ModuleInfo) -> bool:
+    return any(decorator_kind(module, n) for n in module.functions.values())
+
+
+__all__ = ["EVENT", "HTTP", "TYPED", "EntryPoint", "find_entrypoints", "dotted"]

@@ -1,0 +1,56 @@
+"""The exceptions lastword raises itself.
+
+Every error that stops lastword from starting is a :class:`StartupError`: the CLI prints its
+message (written for the person whose function cannot be served) and exits with
+:data:`STARTUP_FAILURE` — a named code a supervisor uses to stop respawning a worker that can never
+start. No lastword traceback is ever shown for these.
+"""
+
+from __future__ import annotations
+
+STARTUP_FAILURE = 3
+"""Exit status of a process whose function could not be loaded."""
+
+
+class LastwordError(Exception):
+    """Base class of lastword's own errors."""
+
+
+class StartupError(LastwordError):
+    """The function cannot be served; the message says why and what to do."""
+
+
+class SourceNotFound(StartupError):
+    pass
+
+
+class TargetNotFound(StartupError):
+    pass
+
+
+class TargetNotCallable(StartupError):
+    pass
+
+
+class BadSignature(StartupError):
+    pass
+
+
+class UserImportError(StartupError):
+    """The user's module raised while it was being imported."""
+
+
+class ConfigError(StartupError):
+    """A configuration value is not acceptable."""
+
+
+class BadReturn(LastwordError):
+    """The function did not respond: it returned None, or an awaitable instead of a response."""
+
+    def __init__(self, outcome: str, message: str):
+        super().__init__(message)
+        self.outcome = outcome
+
+
+class BodyTooLarge(LastwordError):
+    """The request body is larger than the platform accepts."""

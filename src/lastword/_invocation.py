@@ -1,0 +1,228 @@
+"""The invocation: one request to the user's function, from arrival to its last word.
+
+An :class:`Invocation` knows its id, when it started, its deadline, the background work it started
+(:class:`Work`, filled in by :mod:`lastword._tracking`) and its outcome. Everything that reports on
+the lifecycle speaks in terms of it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import sys
+import sysconfig
+import time
+import traceback
+import uuid
+from types import FrameType
+from typing import Any, Literal
+
+from ._config import BackgroundPolicy, CpuAllocation
+
+current: contextvars.ContextVar[Invocation | None] = contextvars.ContextVar(
+    "lastword_invocation", default=None
+)
+"""The invocation whose code is running in this context (task, thread)."""
+
+Outcome = Literal[
+    "ok",  # responded, nothing left running (or policy dealt with it)
+    "crash",  # the function raised
+    "no-response",  # returned None
+    "returned-awaitable",  # a sync function returned a coroutine / awaitable
+    "unawaited-coroutine",  # created a coroutine and never awaited it
+    "left-work",  # policy 'error' and work was left running
+]
+
+WorkKind = Literal[
+    "asyncio task",
+    "executor job",
+    "loop callback",
+    "thread",
+    "child process",
+    "unawaited coroutine",
+]
+
+
+# --- where code comes from -------------------------------------------------------------------
+
+_LASTWORD_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_LIBRARY_DIRS = tuple(
+    sorted(
+        {
+            os.path.abspath(p) + os.sep
+            for key in ("stdlib", "platstdlib", "purelib", "platlib", "scripts")
+            if (p := sysconfig.get_paths().get(key))
+        }
+        | {os.path.abspath(p) + os.sep for p in sys.path if "-packages" in p},
+        key=len,
+        reverse=True,
+    )
+)
+_user_file_cache: dict[str, bool] = {}
+
+
+def is_user_file(filename: str) -> bool:
+    """True for the user's own source files: not lastword, not the standard library, not installed."""
+    known = _user_file_cache.get(filename)
+    if known is None:
+        known = not (
+            filename.startswith("<")
+            or filename.startswith(_LASTWORD_DIR)
+            or filename.startswith(_LIBRARY_DIRS)
+        )
+        _user_file_cache[filename] = known
+    return known
+
+
+def capture_stack(frame: FrameType | None, limit: int = 30) -> traceback.StackSummary:
+    """The stack above ``frame`` (innermost last), without reading source lines yet."""
+    return traceback.StackSummary.extract(
+        traceback.walk_stack(frame), limit=limit, lookup_lines=False
+    )
+
+
+# --- work -----------------------------------------------------------------------------------
+
+
+class Work:
+    """A piece of background work an invocation started (a task, a thread, a process, ...)."""
+
+    kind: WorkKind
+    handle: Any = None
+    """The task, future, thread, process or handle this work is."""
+    handed_off = False
+    """Registered with ``lastword.wait_until``: tracked, never reported as a leftover."""
+
+    def __init__(self, invocation: Invocation, description: str, stack: traceback.StackSummary):
+        self.invocation = invocation
+        self.description = description
+        self.stack = stack  # innermost first
+        self.reported = False
+
+    # what the policies need
+    def running(self) -> bool:
+        raise NotImplementedError
+
+    def cancel(self) -> bool:
+        """Stop the work if it can be stopped; True if it was."""
+        return False
+
+    # what the report needs
+    @property
+    def site(self) -> traceback.FrameSummary | None:
+        """The innermost frame of the user's code that started this work."""
+        for frame in self.stack:
+            if is_user_file(frame.filename):
+                return frame
+        for frame in self.stack:
+            if not frame.filename.startswith(_LASTWORD_DIR):
+                return frame
+        return None
+
+    def user_frames(self, limit: int = 4) -> list[traceback.FrameSummary]:
+        frames = [f for f in self.stack if is_user_file(f.filename)][:limit]
+        return frames or ([self.site] if self.site else [])
+
+    def finished(self, error: BaseException | None) -> None:
+        """Called when the work ends; after the response, this is logged against the invocation."""
+        if self.invocation.responded:
+            from ._reports import report_late_finish
+
+            report_late_finish(self, error)
+
+
+# --- the invocation --------------------------------------------------------------------------
+
+
+class Invocation:
+    """One call of the user's function: id, start, deadline, the work it started, its outcome."""
+
+    __slots__ = (
+        "_id", "function", "policy", "cpu", "timeout", "started", "outcome", "status",
+        "responded", "work", "waited_for", "cancelled", "lifecycle", "loop", "trace",
+    )
+
+    def __init__(
+        self,
+        execution_id: str | None,
+        function: str,
+        policy: BackgroundPolicy,
+        cpu: CpuAllocation,
+        timeout: float,
+        lifecycle: Any = None,
+        loop: Any = None,
+    ):
+        self._id = execution_id
+        self.function = function
+        self.policy = policy
+        self.cpu = cpu
+        self.timeout = timeout
+        self.started = time.monotonic()
+        self.outcome: Outcome | None = None
+        self.status: int | None = None
+        self.responded = False
+        """The response has been sent: from now on, nothing of this invocation should run."""
+        self.work: list[Work] | None = None
+        """Everything tracked; ``None`` until the first piece, so a plain request allocates nothing."""
+        self.waited_for: list[Work] | None = None
+        """Leftovers the 'wait' policy held the response for."""
+        self.cancelled: list[Work] | None = None
+        """Leftovers the 'cancel' policy cancelled."""
+        self.lifecycle = lifecycle
+        self.loop = loop
+        self.trace: tuple[str, str | None] | None = None
+        """(trace id, span id) from the request's trace header, for log correlation."""
+
+    @property
+    def id(self) -> str:
+        """The execution id: the ``Function-Execution-Id`` request header, or a new one."""
+        if self._id is None:
+            self._id = new_execution_id()
+        return self._id
+
+    @property
+    def deadline(self) -> float:
+        """Monotonic time by which the invocation must be over."""
+        return self.started + self.timeout
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    @property
+    def duration(self) -> float:
+        return time.monotonic() - self.started
+
+    def track(self, work: Work) -> None:
+        if self.work is None:
+            self.work = []
+        self.work.append(work)
+        if self.responded and not work.handed_off:
+            from ._reports import report_started_after_response
+
+            report_started_after_response(work)
+
+    def find(self, handle: Any) -> Work | None:
+        """The tracked work whose task, future, thread or process is ``handle``."""
+        for work in self.work or ():
+            if work.handle is handle:
+                return work
+        return None
+
+    def leftovers(self) -> list[Work]:
+        """Work still running (or never run) that was not handed to ``wait_until``."""
+        if not self.work:
+            return []
+        return [w for w in self.work if not w.handed_off and w.running()]
+
+    def handed_off(self) -> list[Work]:
+        return [w for w in self.work or () if w.handed_off]
+
+    def unawaited(self) -> list[Work]:
+        return [w for w in self.work or () if w.kind == "unawaited coroutine"]
+
+    def __repr__(self) -> str:
+        return f"<Invocation {self.id} of {self.function} outcome={self.outcome} status={self.status}>"
+
+
+def new_execution_id() -> str:
+    return uuid.uuid4().hex[:12]

@@ -1,0 +1,159 @@
+"""What lastword tells the person whose function broke the platform's rule.
+
+Every message says what happened, where (file:line in the user's code), why it matters in
+production, and how to fix it.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._invocation import Invocation, Work
+
+logger = logging.getLogger("lastword")
+
+# kind -> (what happens to it in production, how to fix it)
+CONSEQUENCES: dict[str, tuple[str, str]] = {
+    "asyncio task": (
+        "On the platform the instance's CPU is taken away once the response is sent, so this task "
+        "may never finish, or resume inside a later request",
+        "await it (or asyncio.gather it) before returning, or hand it to lastword.wait_until()",
+    ),
+    "executor job": (
+        "On the platform the CPU is taken away once the response is sent, so this job may never "
+        "run to the end",
+        "call .result() on its future (or await the run_in_executor/to_thread call) before "
+        "returning, or hand the future to lastword.wait_until()",
+    ),
+    "loop callback": (
+        "On the platform the CPU is taken away once the response is sent, so this callback may "
+        "never run",
+        "do the work before responding, or cancel the handle if it is not needed",
+    ),
+    "thread": (
+        "On the platform the CPU is taken away once the response is sent, so this thread is frozen "
+        "and its work may never complete",
+        "join() it before returning, or hand its work to lastword.wait_until()",
+    ),
+    "child process": (
+        "On the platform the CPU is taken away once the response is sent, and the instance may be "
+        "shut down with this process still running",
+        "wait() for it (or use subprocess.run / communicate()) before returning",
+    ),
+    "unawaited coroutine": (
+        "A coroutine that is never awaited never runs, on a laptop or in production",
+        "put `await` in front of the call (or hand it to lastword.wait_until())",
+    ),
+}
+
+
+def where(work: Work) -> str:
+    site = work.site
+    if site is None:
+        return "an unknown place"
+    return f"{site.filename}:{site.lineno} in {site.name}"
+
+
+def short_stack(work: Work) -> str:
+    frames = list(reversed(work.user_frames()))  # outermost first, like a traceback
+    if not frames:
+        return ""
+    return "".join(traceback.format_list(frames)).rstrip("\n")
+
+
+def leftover_message(work: Work, action: str) -> str:
+    consequence, fix = CONSEQUENCES.get(work.kind, ("", ""))
+    invocation = work.invocation
+    head = f"{where(work)}: {work.kind} {work.description} was {action} when invocation {invocation.id} of {invocation.function}() sent its response"
+    if work.kind == "unawaited coroutine":
+        head = f"{where(work)}: coroutine {work.description} was created by invocation {invocation.id} of {invocation.function}() and never awaited"
+    stack = short_stack(work)
+    return f"{head}.\n{consequence}: {fix}." + (f"\n{stack}" if stack else "")
+
+
+def report_leftover(work: Work, action: str = "still running") -> None:
+    work.reported = True
+    logger.warning(leftover_message(work, action), extra={"invocation": work.invocation})
+
+
+def report_waited(invocation: Invocation, works: list[Work], seconds: float, finished: bool) -> None:
+    names = ", ".join(f"{w.kind} {w.description} ({where(w)})" for w in works)
+    if finished:
+        logger.info(
+            f"invocation {invocation.id} of {invocation.function}(): held the response {seconds * 1000:.0f} ms "
+            f"until its background work finished (policy 'wait'): {names}. In production, await this "
+            "work in the function itself.",
+            extra={"invocation": invocation},
+        )
+    else:
+        logger.warning(
+            f"invocation {invocation.id} of {invocation.function}(): background work still running at the "
+            f"deadline ({invocation.timeout:g} s) after holding the response (policy 'wait'): {names}.",
+            extra={"invocation": invocation},
+        )
+
+
+def report_late_finish(work: Work, error: BaseException | None) -> None:
+    invocation = work.invocation
+    if error is not None:
+        logger.error(
+            f"exception from a finished invocation {invocation.id} of {invocation.function}(): "
+            f"{work.kind} {work.description} started at {where(work)} raised after the response was "
+            f"sent. In production this code would likely not have run at all.",
+            exc_info=(type(error), error, error.__traceback__),
+            extra={"invocation": invocation},
+        )
+    elif work.reported:
+        logger.warning(
+            f"{work.kind} {work.description} of finished invocation {invocation.id} "
+            f"({invocation.function}()), started at {where(work)}, finished "
+            f"{invocation.duration:.3f} s after the invocation began — after its response. In "
+            "production it may not have run.",
+            extra={"invocation": invocation},
+        )
+
+
+def report_started_after_response(work: Work) -> None:
+    invocation = work.invocation
+    consequence, fix = CONSEQUENCES.get(work.kind, ("", ""))
+    work.reported = True
+    logger.warning(
+        f"{where(work)}: {work.kind} {work.description} was started by invocation {invocation.id} of "
+        f"{invocation.function}() after its response was sent. {consequence}: start and finish it "
+        f"before responding ({fix}).",
+        extra={"invocation": invocation},
+    )
+
+
+def report_no_response(invocation: Invocation, function_site: str) -> str:
+    message = (
+        f"{function_site}: {invocation.function}() returned without a response (it returned None or "
+        "fell off its end). An HTTP function finishes by sending its HTTP response: return a body "
+        "(str, bytes, dict, a Response...) instead of returning nothing."
+    )
+    logger.error(message, extra={"invocation": invocation})
+    return message
+
+
+def report_returned_awaitable(invocation: Invocation, function_site: str, value: object) -> str:
+    message = (
+        f"{function_site}: {invocation.function}() is a plain `def` but returned "
+        f"{type(value).__name__} {getattr(value, '__qualname__', '')!s} — an awaitable instead of a "
+        "response. Nothing awaits it: its work never runs, like returning a promise instead of "
+        "responding. Make the function `async def` and `await` the call, or return the response."
+    )
+    logger.error(message, extra={"invocation": invocation})
+    return message
+
+
+def report_crash(invocation: Invocation, error: BaseException) -> None:
+    from ._loader import user_traceback
+
+    logger.error(
+        f"{invocation.function}() raised {type(error).__name__} (invocation {invocation.id}); "
+        f"responded 500.\n{user_traceback(error)}".rstrip(),
+        extra={"invocation": invocation},
+    )
