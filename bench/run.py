@@ -298,8 +298,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"cold start {rt.name:17s}", end=" ", flush=True)
         try:
-            cold[rt.name] = h.cold_start(f"{rt.name}-cold", rt.argv("hello_sync", 0)
-                                         if False else _cold_argv(rt), args.cold_runs, env=rt.env)
+            cold[rt.name] = h.cold_start(f"{rt.name}-cold", _cold_argv(rt), args.cold_runs,
+                                         env=rt.env)
             print(f"median {h.median(cold[rt.name]) * 1000:.0f} ms "
                   f"(min {min(cold[rt.name]) * 1000:.0f}, max {max(cold[rt.name]) * 1000:.0f})")
         except Exception as e:  # noqa: BLE001
@@ -327,10 +327,6 @@ def _cold_argv(rt: Runtime) -> list[str]:
 
 def _versions() -> dict[str, str]:
     out: dict[str, str] = {}
-    code = ("import importlib.metadata as m,json;ps=%r;"
-            "print(json.dumps({p:(m.version(p) if __import__('importlib.util').util.find_spec(p.replace('-','_')) or True else '') "
-            "for p in ps if _has(p)}))")
-    del code  # (kept simple below)
     for py, pkgs in ((sys.executable, ["lastword", "uvicorn", "uvloop", "httptools", "starlette", "flask"]),
                      (str(FF_VENV / "bin" / "python"),
                       ["functions-framework", "gunicorn", "uvicorn", "uvicorn-worker", "starlette", "flask"])):
@@ -357,7 +353,7 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _target(name: str, value: float, op: str, goal: float) -> str:
+def _target(value: float, op: str, goal: float) -> str:
     if value != value:
         return "n/a"
     ok = value >= goal if op == ">=" else value <= goal
@@ -422,28 +418,28 @@ def render(args: argparse.Namespace, runtimes: list[Runtime], workloads: list[st
 
     rows: list[tuple[str, float, str]] = [
         ("hello_sync req/s: lastword / ff default", rps("lastword", "hello_sync") / rps("ff", "hello_sync"),
-         _target("", rps("lastword", "hello_sync") / rps("ff", "hello_sync"), ">=", 3.0)),
+         _target(rps("lastword", "hello_sync") / rps("ff", "hello_sync"), ">=", 3.0)),
         ("hello_sync req/s: lastword / bare", rps("lastword", "hello_sync") / rps("bare", "hello_sync"), ""),
         ("hello_async req/s: lastword / ff --asgi", rps("lastword", "hello_async") / rps("ff-asgi", "hello_async"),
-         _target("", rps("lastword", "hello_async") / rps("ff-asgi", "hello_async"), ">=", 2.0)),
+         _target(rps("lastword", "hello_async") / rps("ff-asgi", "hello_async"), ">=", 2.0)),
         ("hello_async req/s: lastword / bare", rps("lastword", "hello_async") / rps("bare", "hello_async"),
-         _target("", rps("lastword", "hello_async") / rps("bare", "hello_async"), ">=", 0.75)),
+         _target(rps("lastword", "hello_async") / rps("bare", "hello_async"), ">=", 0.75)),
         ("echo_sync req/s: lastword / ff default", rps("lastword", "echo_sync") / rps("ff", "echo_sync"), ""),
         ("echo_async req/s: lastword / ff --asgi", rps("lastword", "echo_async") / rps("ff-asgi", "echo_async"), ""),
         ("echo_async req/s: lastword / bare", rps("lastword", "echo_async") / rps("bare", "echo_async"), ""),
         ("cold start: lastword / ff default", cold_med("lastword") / cold_med("ff"),
-         _target("", cold_med("lastword") / cold_med("ff"), "<=", 0.6)),
+         _target(cold_med("lastword") / cold_med("ff"), "<=", 0.6)),
         ("cold start: lastword / ff --asgi", cold_med("lastword") / cold_med("ff-asgi"), ""),
         ("RSS after hello_sync load: lastword / ff default", rss("lastword", "hello_sync") / rss("ff", "hello_sync"),
-         _target("", rss("lastword", "hello_sync") / rss("ff", "hello_sync"), "<=", 0.75)),
+         _target(rss("lastword", "hello_sync") / rss("ff", "hello_sync"), "<=", 0.75)),
         ("RSS after hello_async load: lastword / ff --asgi",
          rss("lastword", "hello_async") / rss("ff-asgi", "hello_async"), ""),
         ("hello_sync req/s: tracking on / off",
          rps("lastword", "hello_sync") / rps("lastword-notrack", "hello_sync"),
-         _target("", rps("lastword", "hello_sync") / rps("lastword-notrack", "hello_sync"), ">=", 0.95)),
+         _target(rps("lastword", "hello_sync") / rps("lastword-notrack", "hello_sync"), ">=", 0.95)),
         ("hello_async req/s: tracking on / off",
          rps("lastword", "hello_async") / rps("lastword-notrack", "hello_async"),
-         _target("", rps("lastword", "hello_async") / rps("lastword-notrack", "hello_async"), ">=", 0.95)),
+         _target(rps("lastword", "hello_async") / rps("lastword-notrack", "hello_async"), ">=", 0.95)),
         ("echo_async req/s: tracking on / off",
          rps("lastword", "echo_async") / rps("lastword-notrack", "echo_async"), ""),
     ]

@@ -99,7 +99,7 @@ class App:
         if trace is not None:
             invocation.trace = parse_trace(*trace)
         extra = [(_EXECUTION_ID, invocation.id.encode("latin-1"))] if self.echo_execution_id else None
-        responder = Send(send, invocation, self.lifecycle, extra)
+        responder = Send(send, invocation, self.lifecycle, extra, self.config.report_header)
         token = current.set(invocation)
         try:
             await self.adapter(scope, receive, responder, invocation)

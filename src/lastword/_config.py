@@ -55,6 +55,8 @@ class Config:
     """Seconds an invocation may run (Cloud Run's default request timeout)."""
     tracking: bool = True
     """Track the background work of each invocation."""
+    report_header: bool = False
+    """Add an ``X-Lastword-Report`` header (JSON) to each response, for lastword.testing."""
 
     # environment variable -> field
     ENV: Mapping[str, str] = dataclasses.field(
@@ -70,6 +72,7 @@ class Config:
             "LASTWORD_CPU": "cpu",
             "LASTWORD_TIMEOUT": "timeout",
             "LASTWORD_TRACKING": "tracking",
+            "LASTWORD_REPORT_HEADER": "report_header",
             "LASTWORD_WORKERS": "workers",
             "LASTWORD_THREADS": "threads",
             "DEBUG": "debug",
@@ -120,7 +123,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "log_format": LOG_FORMATS,
 }
 _INTS = {"port": (0, 65535), "workers": (1, 1024), "threads": (1, 10000)}
-_BOOLS = {"debug", "log_execution_id", "tracking"}
+_BOOLS = {"debug", "log_execution_id", "tracking", "report_header"}
 
 
 def _coerce(name: str, value: Any) -> Any:

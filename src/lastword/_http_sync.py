@@ -35,7 +35,7 @@ class FlaskHttpAdapter:
         self.name = loaded.name
         self.pool = pool
         self.max_body = max_body
-        self.flask = flask.Flask(
+        self.flask = _FunctionApp(
             loaded.module.__name__,
             root_path=str(loaded.source_dir),
             template_folder="templates",
@@ -99,6 +99,24 @@ class FlaskHttpAdapter:
             if response.is_sequence or isinstance(app_iter, list):
                 return code, raw, b"".join(app_iter), None, closers
             return code, raw, None, iter(app_iter), closers
+
+
+def _function_app_class() -> type:
+    import flask
+
+    class FunctionApp(flask.Flask):
+        """A Flask app with no URL routing: every path reaches the one function."""
+
+        def create_url_adapter(self, request: Any) -> Any:
+            if request is not None:
+                return None
+            return super().create_url_adapter(request)
+
+    return FunctionApp
+
+
+def _FunctionApp(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - a lazily built class
+    return _function_app_class()(*args, **kwargs)
 
 
 def environ_from_scope(scope: dict[str, Any], body: bytes) -> dict[str, Any]:

@@ -148,9 +148,12 @@ def import_source(source: Path) -> ModuleType:
 
 
 def user_traceback(exc: BaseException) -> str:
-    """The traceback of ``exc`` without lastword's or importlib's frames."""
+    """The traceback of ``exc`` from the first frame of the user's code on (lastword's, importlib's
+    and the server's frames above it dropped)."""
     te = traceback.TracebackException.from_exception(exc)
-    te.stack = traceback.StackSummary.from_list([f for f in te.stack if is_user_file(f.filename)])
+    frames = list(te.stack)
+    first = next((i for i, f in enumerate(frames) if is_user_file(f.filename)), len(frames))
+    te.stack = traceback.StackSummary.from_list(frames[first:])
     return "".join(te.format())
 
 

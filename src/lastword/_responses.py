@@ -32,7 +32,9 @@ MAX_BODY = 32 * 1024 * 1024
 class Send:
     """The ASGI ``send`` the function's response goes through."""
 
-    __slots__ = ("_send", "invocation", "lifecycle", "head", "started", "status", "extra_headers")
+    __slots__ = (
+        "_send", "invocation", "lifecycle", "head", "started", "status", "extra_headers", "report"
+    )
 
     def __init__(
         self,
@@ -40,6 +42,7 @@ class Send:
         invocation: Invocation,
         lifecycle: Lifecycle,
         extra_headers: list[tuple[bytes, bytes]] | None,
+        report: bool = False,
     ):
         self._send = send
         self.invocation = invocation
@@ -49,6 +52,8 @@ class Send:
         """The response head went to the server: its status can no longer change."""
         self.status = 0
         self.extra_headers = extra_headers
+        self.report = report
+        """Add the invocation's report as a header (lastword.testing against a server)."""
 
     async def __call__(self, message: Message) -> None:
         kind = message["type"]
@@ -66,17 +71,24 @@ class Send:
                 await self.error(replace, self.invocation.outcome or "error")
                 return
         if not self.started:
-            await self._start()
+            await self._start(streamed=not last)
         await self._send(message)
         if last:
             self.lifecycle.responded(self.invocation, self.status)
 
-    async def _start(self) -> None:
+    async def _start(self, streamed: bool = False) -> None:
         head = self.head
         if head is None:
             raise RuntimeError("the response body was sent before its head")
-        if self.extra_headers:
-            head = {**head, "headers": [*head.get("headers", ()), *self.extra_headers]}
+        if self.extra_headers or self.report:
+            extra = list(self.extra_headers or ())
+            if self.report:
+                from ._report_data import report_header
+
+                extra.append(
+                    (b"x-lastword-report", report_header(self.invocation, self.status, streamed))
+                )
+            head = {**head, "headers": [*head.get("headers", ()), *extra]}
         self.started = True
         await self._send(head)
 

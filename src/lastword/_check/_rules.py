@@ -100,8 +100,8 @@ _RULES = (
         "LW302",
         "returns-none",
         "A path of an HTTP function returns None instead of a response.",
-        "{what} returns None instead of a response on this path; the request fails with a "
-        "500 error: return a response (body, status) on every path",
+        "{what} returns None instead of a response; the request fails with a 500 error: "
+        "return a response (body, status) on every path",
     ),
     Rule(
         "LW401",

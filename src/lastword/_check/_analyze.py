@@ -1,0 +1,107 @@
+"""The checker's core: source text in, findings out. No file system access."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+
+from ._entrypoints import find_entrypoints
+from ._findings import Finding
+from ._flow import Engine, Report
+from ._noqa import suppressed
+from ._project import FunctionRef, ModuleInfo, Project, build_module
+from ._rules import RULES
+
+Source = str | bytes
+
+
+def decode(source: Source) -> str:
+    if isinstance(source, str):
+        return source
+    try:
+        return source.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return source.decode("latin-1")
+
+
+def parse(path: str, source: Source) -> ModuleInfo | Finding:
+    """A parsed module, or the LW001 finding for a file that does not parse."""
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        col = max((exc.offset or 1) - 1, 0)
+        detail = f"{exc.msg} at line {line}"
+        return Finding(path, line, col, "LW001", RULES["LW001"].format(detail))
+    except (ValueError, UnicodeDecodeError) as exc:
+        return Finding(path, 1, 0, "LW001", RULES["LW001"].format(str(exc)))
+    return build_module(path, tree)
+
+
+def check_sources(
+    sources: Mapping[str, Source],
+    *,
+    target: str | None = None,
+    enabled: Callable[[str], bool] | None = None,
+    all_functions: bool = False,
+) -> list[Finding]:
+    """Check a set of modules that import each other; return sorted findings.
+
+    ``sources`` maps a path (used for display and to derive module names) to the
+    module's source. ``all_functions`` analyses every function as if reachable
+    (used by the benchmark to exercise the analysis on any code).
+    """
+    modules: list[ModuleInfo] = []
+    findings: list[Finding] = []
+    for path, source in sources.items():
+        parsed = parse(path, source)
+        if isinstance(parsed, Finding):
+            findings.append(parsed)
+        else:
+            modules.append(parsed)
+    project = Project(modules)
+    engine = Engine(project)
+    for entry in find_entrypoints(project, target):
+        engine.run_entry(entry)
+    if all_functions:
+        for ref in all_function_refs(modules):
+            engine.summary(ref)
+    findings.extend(to_findings(engine.reports, sources))
+    if enabled is not None:
+        findings = [f for f in findings if enabled(f.code)]
+    return sorted(set(findings))
+
+
+def all_function_refs(modules: list[ModuleInfo]) -> list[FunctionRef]:
+    refs: list[FunctionRef] = []
+    for module in modules:
+        for node in module.functions.values():
+            refs.append(FunctionRef(module, node))
+        for cls in module.classes.values():
+            for meth in module.methods(cls).values():
+                refs.append(FunctionRef(module, meth, cls))
+    return refs
+
+
+def to_findings(reports: list[Report], sources: Mapping[str, Source]) -> list[Finding]:
+    lines_of: dict[str, list[str]] = {}
+    out: dict[tuple[str, int, int, str], Finding] = {}
+    for report in reports:
+        path = report.module.path
+        if path not in lines_of:
+            lines_of[path] = decode(sources[path]).splitlines()
+        lines = lines_of[path]
+        line = getattr(report.node, "lineno", 1)
+        col = getattr(report.node, "col_offset", 0)
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        if not text.isascii():
+            col = len(text.encode("utf-8")[:col].decode("utf-8", "replace"))
+        if suppressed(text, report.code):
+            continue
+        key = (path, line, col, report.code)
+        if key in out:
+            continue
+        message = RULES[report.code].format(report.what)
+        entries = (report.entry,) if report.entry else ()
+        out[key] = Finding(path, line, col, report.code, message, entries)
+    return list(out.values())

@@ -1,0 +1,259 @@
+"""Testing functions with lastword: a client that returns each response with its invocation report.
+
+In-process (the function is served by a real lastword server on a thread of the test process)::
+
+    from lastword.testing import Client
+
+    def test_hello():
+        with Client("main.py", target="hello") as client:
+            result = client.get("/")
+        assert result.status == 200
+
+or against a server you started (``LASTWORD_REPORT_HEADER=1 lastword serve ...``)::
+
+    Client(url="http://127.0.0.1:8080")
+
+By default a request whose function left work running after its response raises
+:class:`LeftoverWork` (an ``AssertionError``), so the test fails with lastword's report. Pass
+``allow_leftovers=True`` to inspect ``result.report`` yourself.
+
+The pytest plugin provides the ``lastword_client`` fixture: a factory with the same arguments
+as :class:`Client`, closed when the test ends.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import http.client
+import json
+import threading
+import urllib.parse
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ._report_data import InvocationReport, WorkReport
+
+__all__ = ["Client", "InvocationReport", "LeftoverWork", "Result", "WorkReport", "lastword_client"]
+
+
+class LeftoverWork(AssertionError):
+    """The function left background work running when its response was sent."""
+
+
+@dataclasses.dataclass
+class Result:
+    """A response and the report of the invocation that produced it."""
+
+    status: int
+    headers: http.client.HTTPMessage
+    content: bytes
+    report: InvocationReport | None
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class Client:
+    """Calls a function in-process (``source``/``target``) or on a running server (``url``)."""
+
+    def __init__(
+        self,
+        source: str | None = None,
+        target: str | None = None,
+        *,
+        url: str | None = None,
+        allow_leftovers: bool = False,
+        timeout: float = 30.0,
+        **options: Any,
+    ):
+        if (source is None) == (url is None):
+            raise TypeError("give either a source file (in-process) or the url of a running server")
+        self.allow_leftovers = allow_leftovers
+        self.timeout = timeout
+        self._server: _InProcessServer | None = None
+        self._reports: dict[str, InvocationReport] = {}
+        if source is not None:
+            self._server = _InProcessServer(source, target, options, self._reports)
+            url = self._server.start()
+        assert url is not None
+        parsed = urllib.parse.urlsplit(url)
+        self.host = parsed.hostname or "127.0.0.1"
+        self.port = parsed.port or 80
+        self.base = parsed.path.rstrip("/")
+
+    # --- requests -----------------------------------------------------------------------------
+    def request(
+        self,
+        method: str,
+        path: str = "/",
+        *,
+        body: bytes | str | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Result:
+        send_headers = dict(headers or {})
+        if json_body is not None:
+            body = json.dumps(json_body)
+            send_headers.setdefault("Content-Type", "application/json")
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        execution_id = send_headers.setdefault("Function-Execution-Id", uuid.uuid4().hex[:12])
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        try:
+            connection.request(method, self.base + path, body=body, headers=send_headers)
+            response = connection.getresponse()
+            content = response.read()
+        finally:
+            connection.close()
+        report = self._report(execution_id, response.headers)
+        result = Result(response.status, response.headers, content, report)
+        if report is not None and report.leftovers and not self.allow_leftovers:
+            raise LeftoverWork(
+                f"{report.function}() left {len(report.leftovers)} piece(s) of work behind "
+                f"(invocation {report.id}):\n" + "\n".join(str(w) for w in report.leftovers)
+            )
+        return result
+
+    def get(self, path: str = "/", **kwargs: Any) -> Result:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str = "/", **kwargs: Any) -> Result:
+        return self.request("POST", path, **kwargs)
+
+    def _report(self, execution_id: str, headers: http.client.HTTPMessage) -> InvocationReport | None:
+        if self._server is not None:
+            return self._server.wait_report(execution_id, self.timeout)
+        raw = headers.get("X-Lastword-Report")
+        return InvocationReport.from_json(raw) if raw else None
+
+    # --- lifetime -----------------------------------------------------------------------------
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _InProcessServer:
+    """A real lastword server (uvicorn, tracking on) on a thread of this process."""
+
+    def __init__(
+        self,
+        source: str,
+        target: str | None,
+        options: dict[str, Any],
+        reports: dict[str, InvocationReport],
+    ):
+        self.source = source
+        self.target = target
+        self.options = options
+        self.reports = reports
+        self.arrived = threading.Condition()
+        self.thread: threading.Thread | None = None
+        self.server: Any = None
+        self.loop: Any = None
+        self.failure: BaseException | None = None
+
+    def observe(self, invocation: Any) -> None:
+        from ._report_data import report_of
+
+        with self.arrived:
+            self.reports[invocation.id] = report_of(invocation)
+            self.arrived.notify_all()
+
+    def start(self) -> str:
+        import asyncio
+
+        import uvicorn
+
+        from . import _tracking
+        from ._app import App
+        from ._config import Config
+        from ._loader import load
+        from ._server import bind
+
+        config = Config.build(
+            flags={"source": self.source, "target": self.target, "host": "127.0.0.1", "port": 0, **self.options}
+        )
+        loaded, config = load(config)
+        if config.tracking:
+            _tracking.install()
+        app = App(loaded, config, observer=self.observe)
+        sock = bind("127.0.0.1", 0)
+        port = sock.getsockname()[1]
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app, loop="none", http="httptools", lifespan="on", log_config=None,
+                access_log=False, proxy_headers=False,
+            )
+        )
+        started = threading.Event()
+
+        def serve() -> None:
+            self.loop = _tracking.new_event_loop()
+            asyncio.set_event_loop(self.loop)
+            try:
+                self.loop.run_until_complete(self._serve(sock, started))
+            except BaseException as exc:  # reported to the test by start()
+                self.failure = exc
+                started.set()
+            finally:
+                self.loop.close()
+
+        self.thread = threading.Thread(target=serve, name="lastword-testing-server", daemon=True)
+        _tracking.start_untracked(self.thread)
+        started.wait(30)
+        if self.failure is not None:
+            raise self.failure
+        return f"http://127.0.0.1:{port}"
+
+    async def _serve(self, sock: Any, started: threading.Event) -> None:
+        import asyncio
+
+        task = asyncio.ensure_future(self.server.serve(sockets=[sock]))
+        while not self.server.started and not task.done():
+            await asyncio.sleep(0.005)
+        started.set()
+        await task
+
+    def wait_report(self, execution_id: str, timeout: float) -> InvocationReport | None:
+        with self.arrived:
+            self.arrived.wait_for(lambda: execution_id in self.reports, timeout)
+            return self.reports.pop(execution_id, None)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.should_exit = True
+        if self.thread is not None:
+            self.thread.join(15)
+
+
+try:  # the pytest plugin (registered through the pytest11 entry point)
+    import pytest
+
+    @pytest.fixture
+    def lastword_client() -> Iterator[Any]:
+        """A factory: ``lastword_client("main.py", target="hello", background="warn")``."""
+        clients: list[Client] = []
+
+        def make(*args: Any, **kwargs: Any) -> Client:
+            client = Client(*args, **kwargs)
+            clients.append(client)
+            return client
+
+        yield make
+        for client in clients:
+            client.close()
+
+except ImportError:  # pragma: no cover - pytest is optional
+    pass

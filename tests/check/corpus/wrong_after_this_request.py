@@ -1,0 +1,18 @@
+import functions_framework
+from flask import after_this_request
+
+
+def stream_to_bigquery(row: dict) -> None:
+    ...
+
+
+@functions_framework.http
+def track(request):
+    row = request.get_json()
+
+    @after_this_request  # expect: LW203
+    def export(response):
+        stream_to_bigquery(row)
+        return response
+
+    return "tracked"
