@@ -108,7 +108,9 @@ class App:
             if exc.outcome == "no-response":
                 _reports.report_no_response(invocation, self.site)
             else:
-                _reports.report_returned_awaitable(invocation, self.site, exc.args[0])
+                _reports.report_returned_awaitable(
+                    invocation, self.site, exc.args[0], self.loaded.is_async
+                )
             await self._fail(responder, exc.outcome)
         except BodyTooLarge:
             if not responder.started:

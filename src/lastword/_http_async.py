@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._errors import BadReturn
-from ._responses import start_background
+from ._responses import describe_value, start_background
 
 if TYPE_CHECKING:
     from ._invocation import Invocation
@@ -53,7 +53,7 @@ class StarletteHttpAdapter:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
-            raise BadReturn("returned-awaitable", type(result).__name__)
+            raise BadReturn("returned-awaitable", describe_value(result))
         if isinstance(result, tuple) and 2 <= len(result) <= 3:
             response = self.to_response(result[0])
             response.status_code = int(result[1])

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ._errors import BadReturn
-from ._responses import Closers, function_site, read_body
+from ._responses import Closers, describe_value, function_site, read_body
 
 if TYPE_CHECKING:
     from ._invocation import Invocation
@@ -29,7 +29,6 @@ Prepared = tuple[int, list[tuple[bytes, bytes]], "bytes | None", "Iterator[bytes
 
 class FlaskHttpAdapter:
     def __init__(self, loaded: LoadedFunction, pool: ThreadPool, max_body: int):
-        import flask
 
         self.function = loaded.function
         self.name = loaded.name
@@ -85,7 +84,7 @@ class FlaskHttpAdapter:
                     close = getattr(result, "close", None)
                     if close is not None:
                         close()
-                    raise BadReturn("returned-awaitable", type(result).__name__)
+                    raise BadReturn("returned-awaitable", describe_value(result))
                 response = app.make_response(result)
                 response = app.process_response(response)
             except self._http_exception as exc:  # flask.abort(), bad JSON, ...

@@ -11,6 +11,7 @@ import contextvars
 import os
 import sys
 import sysconfig
+import threading
 import time
 import traceback
 import uuid
@@ -74,11 +75,20 @@ def is_user_file(filename: str) -> bool:
     return known
 
 
-def capture_stack(frame: FrameType | None, limit: int = 30) -> traceback.StackSummary:
-    """The stack above ``frame`` (innermost last), without reading source lines yet."""
-    return traceback.StackSummary.extract(
-        traceback.walk_stack(frame), limit=limit, lookup_lines=False
-    )
+RawFrame = tuple[str, int, str, None]
+"""(filename, line number, function, source line not read yet): a frame, cheap to keep."""
+
+STACK_LIMIT = 64
+
+
+def capture_stack(frame: FrameType | None, limit: int = STACK_LIMIT) -> list[RawFrame]:
+    """The stack from ``frame`` outwards (innermost first), without reading source lines."""
+    frames: list[RawFrame] = []
+    while frame is not None and len(frames) < limit:
+        code = frame.f_code
+        frames.append((code.co_filename, frame.f_lineno or 0, code.co_name, None))
+        frame = frame.f_back
+    return frames
 
 
 # --- work -----------------------------------------------------------------------------------
@@ -89,15 +99,35 @@ class Work:
 
     kind: WorkKind
     handle: Any = None
-    """The task, future, thread, process or handle this work is."""
+    """The task, future, thread or process this work is."""
     handed_off = False
     """Registered with ``lastword.wait_until``: tracked, never reported as a leftover."""
+    cancelled_by_policy = False
+    """Cancelled by the 'cancel' policy when the response went out."""
 
-    def __init__(self, invocation: Invocation, description: str, stack: traceback.StackSummary):
+    def __init__(
+        self,
+        invocation: Invocation,
+        description: str,
+        stack: list[RawFrame] | traceback.StackSummary,
+    ):
         self.invocation = invocation
         self.description = description
-        self.stack = stack  # innermost first
+        self._stack = stack  # innermost first
         self.reported = False
+        self.started = time.monotonic()
+
+    @property
+    def stack(self) -> traceback.StackSummary:
+        """Where the work was started, innermost frame first."""
+        stack = self._stack
+        if not isinstance(stack, traceback.StackSummary):
+            stack = self._stack = traceback.StackSummary.from_list(stack)
+        return stack
+
+    @stack.setter
+    def stack(self, stack: list[RawFrame] | traceback.StackSummary) -> None:
+        self._stack = stack
 
     # what the policies need
     def running(self) -> bool:
@@ -106,6 +136,9 @@ class Work:
     def cancel(self) -> bool:
         """Stop the work if it can be stopped; True if it was."""
         return False
+
+    def outlive(self) -> None:
+        """The response went out with this work still running: keep an eye on it until it ends."""
 
     # what the report needs
     @property
@@ -121,14 +154,17 @@ class Work:
 
     def user_frames(self, limit: int = 4) -> list[traceback.FrameSummary]:
         frames = [f for f in self.stack if is_user_file(f.filename)][:limit]
-        return frames or ([self.site] if self.site else [])
+        if frames:
+            return frames
+        site = self.site
+        return [site] if site is not None else []
 
-    def finished(self, error: BaseException | None) -> None:
+    def finished(self, error: BaseException | None, cancelled: bool = False) -> None:
         """Called when the work ends; after the response, this is logged against the invocation."""
         if self.invocation.responded:
             from ._reports import report_late_finish
 
-            report_late_finish(self, error)
+            report_late_finish(self, error, cancelled)
 
 
 # --- the invocation --------------------------------------------------------------------------
@@ -194,7 +230,9 @@ class Invocation:
 
     def track(self, work: Work) -> None:
         if self.work is None:
-            self.work = []
+            with _FIRST_WORK:  # two threads of one invocation may start its first work at once
+                if self.work is None:
+                    self.work = []
         self.work.append(work)
         if self.responded and not work.handed_off:
             from ._reports import report_started_after_response
@@ -222,6 +260,9 @@ class Invocation:
 
     def __repr__(self) -> str:
         return f"<Invocation {self.id} of {self.function} outcome={self.outcome} status={self.status}>"
+
+
+_FIRST_WORK = threading.Lock()
 
 
 def new_execution_id() -> str:

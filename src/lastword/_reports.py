@@ -138,12 +138,19 @@ def report_no_response(invocation: Invocation, function_site: str) -> str:
     return message
 
 
-def report_returned_awaitable(invocation: Invocation, function_site: str, value: object) -> str:
+def report_returned_awaitable(
+    invocation: Invocation, function_site: str, what: str, is_async: bool = False
+) -> str:
+    kind = "an `async def`" if is_async else "a plain `def`"
+    fix = (
+        "`await` the call and return its result"
+        if is_async
+        else "make the function `async def` and `await` the call, or return the response"
+    )
     message = (
-        f"{function_site}: {invocation.function}() is a plain `def` but returned "
-        f"{type(value).__name__} {getattr(value, '__qualname__', '')!s} — an awaitable instead of a "
-        "response. Nothing awaits it: its work never runs, like returning a promise instead of "
-        "responding. Make the function `async def` and `await` the call, or return the response."
+        f"{function_site}: {invocation.function}() is {kind} but returned {what} — an awaitable "
+        "instead of a response. Nothing awaits it: its work never runs, like returning a promise "
+        f"instead of responding. Fix: {fix}."
     )
     logger.error(message, extra={"invocation": invocation})
     return message

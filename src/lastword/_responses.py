@@ -175,3 +175,8 @@ def function_site(function: Callable[..., Any]) -> str:
     if code is None:
         return getattr(function, "__qualname__", "the function")
     return f"{code.co_filename}:{code.co_firstlineno}"
+
+
+def describe_value(value: Any) -> str:
+    name = getattr(value, "__qualname__", None)
+    return f"{type(value).__name__} {name}()" if name else type(value).__name__

@@ -75,12 +75,20 @@ def run_worker(config: Config, sock: socket.socket, loaded: Any = None) -> None:
             timeout_graceful_shutdown=int(min(config.timeout, 30)),
         )
     )
+    # uvicorn re-raises the signal that stopped it once it has shut down gracefully; with these
+    # handlers in place that ends the process with status 0 instead of dying by the signal.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stopped)
     loop = _tracking.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
         loop.run_until_complete(server.serve(sockets=[sock]))
     finally:
         loop.close()
+
+
+def _stopped(signum: int, frame: Any) -> None:
+    """The server has already drained; nothing is left to do."""
 
 
 def _worker_main(config: Config, sock: socket.socket) -> None:

@@ -9,38 +9,193 @@ that invocation. Threads started by an invocation carry its context, so the thre
 are attributed to it too.
 """
 
+"""Attributing background work to the invocation that started it.
+
+:func:`install` adds light hooks where Python starts work — asyncio task creation (a task factory),
+loop callbacks and subprocesses (a loop subclass), ``threading.Thread.start``, ``Executor.submit``,
+``subprocess.Popen``, ``multiprocessing`` processes, and coroutines that are dropped unawaited.
+Each hook reads one context variable; when no invocation is running (import time, the server's
+own code) it does nothing else. When one is, the work is wrapped in a :class:`Work` and added to
+that invocation. Threads started by an invocation carry its context, so the threads *they* start
+are attributed to it too.
+"""
+
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
 import contextvars
+import functools
+import gc
 import multiprocessing.process
+import os
+import reprlib
 import subprocess
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
-from ._invocation import Invocation, Work, capture_stack, current, is_user_file
+from ._invocation import (
+    _LASTWORD_DIR,
+    STACK_LIMIT,
+    Invocation,
+    RawFrame,
+    Work,
+    current,
+    is_user_file,
+)
 
-# --- kinds of work ---------------------------------------------------------------------------
+# --- where work comes from -------------------------------------------------------------------
+
+# lastword's request handling: work these files start (Starlette streaming a response, Flask
+# building one) is lastword's own, not the user's -- except in the functions that start the user's
+# work on its behalf (a Starlette BackgroundTask, Flask call_on_close callbacks).
+_FRAMEWORK_FILES = frozenset(
+    os.path.join(_LASTWORD_DIR, name)
+    for name in ("_app.py", "_http_async.py", "_http_sync.py", "_responses.py")
+)
+_ON_BEHALF = frozenset({"start_background", "attach_after_response", "run_closers"})
+
+
+def _capture(frame: FrameType | None) -> list[RawFrame] | None:
+    """The stack that is starting a piece of work (innermost first), or None when lastword's own
+    request handling is starting it.
+
+    Walking outwards, the first frame that is either the user's or lastword's request handling
+    decides. lastword's wrappers that run the user's work (threads, pool jobs, callbacks) do not
+    decide, and neither do libraries: a library that starts work from a thread the user started
+    is the user's work.
+    """
+    stack: list[RawFrame] = []
+    decided = False
+    while frame is not None:
+        code = frame.f_code
+        filename = code.co_filename
+        if not decided:
+            if is_user_file(filename):
+                decided = True
+            elif filename in _FRAMEWORK_FILES:
+                if code.co_name not in _ON_BEHALF:
+                    return None
+                decided = True
+        if len(stack) < STACK_LIMIT:
+            stack.append((filename, frame.f_lineno or 0, code.co_name, None))
+        elif decided:
+            break
+        frame = frame.f_back
+    return stack
+
+
+# --- describing work -------------------------------------------------------------------------
+
+_repr = reprlib.Repr()
+_repr.maxstring = 40
+_repr.maxother = 40
+_repr.maxlevel = 2
+_repr.maxlist = _repr.maxtuple = _repr.maxdict = _repr.maxset = 4
 
 
 def _name_of(callable_: Any) -> str:
     name = getattr(callable_, "__qualname__", None) or getattr(callable_, "__name__", None)
-    if name is None and hasattr(callable_, "func"):  # functools.partial
+    if name is None and isinstance(callable_, functools.partial):
         return _name_of(callable_.func)
     return str(name or type(callable_).__name__)
+
+
+def _value(value: Any) -> str:
+    try:
+        return _repr.repr(value)
+    except Exception:  # a __repr__ that fails must not break the user's code
+        return f"<{type(value).__name__}>"
+
+
+def _call(function: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> str:
+    """``name(arg, key=value)``, short: how a report names a call."""
+    if isinstance(function, functools.partial):
+        args = (*function.args, *args)
+        kwargs = {**function.keywords, **(kwargs or {})}
+        function = function.func
+    parts = [_value(a) for a in args]
+    parts += [f"{k}={_value(v)}" for k, v in (kwargs or {}).items()]
+    text = ", ".join(parts)
+    if len(text) > 100:
+        text = text[:97] + "..."
+    return f"{_name_of(function)}({text})"
+
+
+def _unwrap_context_run(fn: Any, args: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...], bool]:
+    """``asyncio.to_thread`` submits ``partial(context.run, fn, *args)``: see through it."""
+    if isinstance(fn, functools.partial) and isinstance(
+        getattr(fn.func, "__self__", None), contextvars.Context
+    ) and fn.args:
+        return fn.args[0], (*fn.args[1:], *args), True
+    return fn, args, False
+
+
+def _coroutine_call(coro: Any) -> str:
+    """``name(args)`` of a coroutine, its arguments read from its frame (while it has one)."""
+    name = getattr(coro, "__qualname__", None) or type(coro).__name__
+    frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+    if frame is None:
+        return f"{name}()"
+    try:
+        code = frame.f_code
+        count = code.co_argcount + code.co_kwonlyargcount
+        names = [n for n in code.co_varnames[:count] if n not in ("self", "cls")]
+        values = frame.f_locals
+        text = ", ".join(_value(values[n]) for n in names if n in values)
+    except Exception:
+        return f"{name}()"
+    if len(text) > 100:
+        text = text[:97] + "..."
+    return f"{name}({text})"
+
+
+def _thread_description(thread: threading.Thread) -> str:
+    if isinstance(thread, threading.Timer):
+        return (
+            f"{thread.name!r}: threading.Timer({thread.interval:g}, "
+            f"{_call(thread.function, tuple(thread.args), dict(thread.kwargs))})"
+        )
+    target = getattr(thread, "_target", None)
+    if target is not None:
+        args = tuple(getattr(thread, "_args", ()))
+        kwargs = dict(getattr(thread, "_kwargs", None) or {})
+        return f"{thread.name!r} running {_call(target, args, kwargs)}"
+    if type(thread).run is not threading.Thread.run:
+        return f"{thread.name!r} ({type(thread).__qualname__}.run)"
+    return repr(thread.name)
+
+
+# --- kinds of work ---------------------------------------------------------------------------
 
 
 class TaskWork(Work):
     kind = "asyncio task"
 
-    def __init__(self, invocation: Invocation, task: asyncio.Future[Any], description: str, stack: Any):
-        super().__init__(invocation, description, stack)
+    def __init__(self, invocation: Invocation, task: asyncio.Future[Any], stack: Any):
+        super().__init__(invocation, "", stack)
         self.task = self.handle = task
         task.add_done_callback(self._done)
+
+    @property  # type: ignore[override]
+    def description(self) -> str:
+        """Named when asked: the task's name is set after the task factory returns."""
+        if self._description:
+            return self._description
+        task = self.task
+        get_coro = getattr(task, "get_coro", None)
+        text = _coroutine_call(get_coro()) if get_coro is not None else repr(task)
+        get_name = getattr(task, "get_name", None)
+        return f"{text} (task {get_name()!r})" if get_name is not None else text
+
+    @description.setter
+    def description(self, text: str) -> None:
+        self._description = text
 
     def running(self) -> bool:
         return not self.task.done()
@@ -49,8 +204,10 @@ class TaskWork(Work):
         return self.task.cancel()
 
     def _done(self, task: asyncio.Future[Any]) -> None:
-        error = None if task.cancelled() else task.exception()
-        self.finished(error)
+        if task.cancelled():
+            self.finished(None, cancelled=True)
+        else:
+            self.finished(task.exception())
 
 
 class FutureWork(Work):
@@ -70,8 +227,10 @@ class FutureWork(Work):
         return self.future.cancel()
 
     def _done(self, future: concurrent.futures.Future[Any]) -> None:
-        error = None if future.cancelled() else future.exception()
-        self.finished(error)
+        if future.cancelled():
+            self.finished(None, cancelled=True)
+        else:
+            self.finished(future.exception())
 
 
 class CallbackWork(Work):
@@ -89,6 +248,8 @@ class CallbackWork(Work):
                 result = callback(*args)
             except BaseException as exc:
                 self.finished(exc)
+                if self.invocation.responded:  # logged against its invocation already
+                    return None
                 raise
             self.finished(None)
             return result
@@ -109,9 +270,11 @@ class ThreadWork(Work):
     def __init__(self, invocation: Invocation, thread: threading.Thread, description: str, stack: Any):
         super().__init__(invocation, description, stack)
         self.thread = self.handle = thread
+        self.ended = False
+        """Its ``run()`` returned (the thread may take a moment more to die)."""
 
     def running(self) -> bool:
-        return self.thread.is_alive()
+        return not self.ended and self.thread.is_alive()
 
     def cancel(self) -> bool:
         if isinstance(self.thread, threading.Timer) and self.thread.is_alive():
@@ -141,12 +304,55 @@ class ProcessWork(Work):
         except Exception:  # a process object that can no longer be asked is not running
             return False
 
+    def outlive(self) -> None:
+        _watcher.watch(self)
+
 
 class UnawaitedCoroutine(Work):
     kind = "unawaited coroutine"
 
     def running(self) -> bool:
         return True  # it never ran, and never will: always a leftover
+
+
+class _Watcher:
+    """Watches child processes that outlived their response, to log when they end.
+
+    Holding them also keeps ``subprocess.Popen`` from warning that it was dropped while running.
+    """
+
+    interval = 0.05
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.works: list[Work] = []
+        self.thread: threading.Thread | None = None
+
+    def watch(self, work: Work) -> None:
+        with self.lock:
+            self.works.append(work)
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self._run, name="lastword-process-watcher", daemon=True
+                )
+                start_untracked(self.thread)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            with self.lock:
+                ended = [w for w in self.works if not w.running()]
+                self.works = [w for w in self.works if w not in ended]
+                stop = not self.works
+                if stop:
+                    self.thread = None
+            for work in ended:
+                work.finished(None)
+            if stop:
+                return
+
+
+_watcher = _Watcher()
 
 
 # --- hooks -----------------------------------------------------------------------------------
@@ -173,6 +379,7 @@ def install() -> None:
     multiprocessing.process.BaseProcess.start = _mp_start  # type: ignore[method-assign]
     _original["unawaited"] = getattr(warnings, "_warn_unawaited_coroutine", None)
     warnings._warn_unawaited_coroutine = _warn_unawaited  # type: ignore[attr-defined]
+    gc.callbacks.append(_gc_phase)
 
 
 def uninstall() -> None:
@@ -188,6 +395,8 @@ def uninstall() -> None:
     multiprocessing.process.BaseProcess.start = _original["mp_start"]  # type: ignore[method-assign]
     if _original["unawaited"] is not None:
         warnings._warn_unawaited_coroutine = _original["unawaited"]  # type: ignore[attr-defined]
+    if _gc_phase in gc.callbacks:
+        gc.callbacks.remove(_gc_phase)
 
 
 def is_installed() -> bool:
@@ -205,28 +414,40 @@ _POOL_THREAD_MODULES = ("anyio.", "concurrent.futures.")
 
 def _thread_start(self: threading.Thread) -> None:
     invocation = current.get()
-    if invocation is not None and not type(self).__module__.startswith(_POOL_THREAD_MODULES):
-        stack = capture_stack(sys._getframe(1))
-        target = getattr(self, "_target", None)
-        what = f"{self.name!r}" + (f" running {_name_of(target)}()" if target else "")
-        work = ThreadWork(invocation, self, what, stack)
-        context = contextvars.copy_context()
-        run = self.run
+    if invocation is None or type(self).__module__.startswith(_POOL_THREAD_MODULES):
+        _original["thread_start"](self)
+        return
+    stack = _capture(sys._getframe(1))
+    if stack is None:
+        _original["thread_start"](self)
+        return
+    work = ThreadWork(invocation, self, _thread_description(self), stack)
+    context = contextvars.copy_context()
+    run = self.run
 
-        def run_for_invocation() -> None:
-            error: BaseException | None = None
-            try:
-                context.run(run)
-            except BaseException as exc:
-                error = exc
-                if not invocation.responded:
-                    raise
-            finally:
-                work.finished(error)
+    def run_for_invocation() -> None:
+        error: BaseException | None = None
+        try:
+            context.run(run)
+        except BaseException as exc:
+            error = exc
+            if not invocation.responded:
+                raise
+        finally:
+            work.ended = True
+            work.finished(error)
 
-        self.run = run_for_invocation  # type: ignore[method-assign]
-        invocation.track(work)
-    _original["thread_start"](self)
+    self.run = run_for_invocation  # type: ignore[method-assign]
+    invocation.track(work)
+    try:
+        _original["thread_start"](self)
+    except BaseException:
+        work.ended = True  # it never ran (too many threads, started twice, ...)
+        raise
+
+
+_via: contextvars.ContextVar[str | None] = contextvars.ContextVar("lastword_via", default=None)
+"""How a job reached the executor, when not by a plain ``submit`` (``loop.run_in_executor``)."""
 
 
 def _submit(
@@ -240,21 +461,26 @@ def _submit(
     invocation = current.get()
     if invocation is None:
         return original(executor, fn, *args, **kwargs)
-    stack = capture_stack(sys._getframe(2))
+    stack = _capture(sys._getframe(2))
+    if stack is None:
+        return original(executor, fn, *args, **kwargs)
     # The pool's own threads and processes (started lazily by submit) serve every invocation: start
     # them outside this one. The job itself runs in the invocation's context (threads only).
     if carry_context:
         job: Callable[..., Any] = contextvars.copy_context().run
-        args = (fn, *args)
+        call_args = (fn, *args)
     else:
         job = fn
+        call_args = args
     token = current.set(None)
     try:
-        future = original(executor, job, *args, **kwargs)
+        future = original(executor, job, *call_args, **kwargs)
     finally:
         current.reset(token)
-    via = "run_in_executor" if any(f.name == "run_in_executor" for f in stack[:3]) else "submit"
-    invocation.track(FutureWork(invocation, future, f"{via}({_name_of(fn)})", stack))
+    target, target_args, to_thread = _unwrap_context_run(fn, args)
+    via = "asyncio.to_thread" if to_thread else (_via.get() or f"{type(executor).__name__}.submit")
+    description = f"{_call(target, target_args, kwargs)} via {via}"
+    invocation.track(FutureWork(invocation, future, description, stack))
     return future
 
 
@@ -273,47 +499,66 @@ def _process_pool_submit(
 def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
     _original["popen_init"](self, *args, **kwargs)
     invocation = current.get()
-    if invocation is not None:
-        command = args[0] if args else kwargs.get("args")
-        invocation.track(
-            ProcessWork(
-                invocation,
-                self,
-                lambda: self.poll() is None,
-                f"{_short(command)} (pid {self.pid}, subprocess.Popen)",
-                capture_stack(sys._getframe(1)),
-            )
+    if invocation is None:
+        return
+    stack = _capture(sys._getframe(1))
+    if stack is None:
+        return
+    command = args[0] if args else kwargs.get("args")
+    invocation.track(
+        ProcessWork(
+            invocation,
+            self,
+            lambda: self.poll() is None,
+            f"{_short(command)} (pid {self.pid}, subprocess.Popen)",
+            stack,
         )
+    )
 
 
 def _mp_start(self: multiprocessing.process.BaseProcess) -> None:
     _original["mp_start"](self)
     invocation = current.get()
-    if invocation is not None:
-        target = getattr(self, "_target", None)
-        invocation.track(
-            ProcessWork(
-                invocation,
-                self,
-                self.is_alive,
-                f"{self.name!r}" + (f" running {_name_of(target)}()" if target else "")
-                + " (multiprocessing)",
-                capture_stack(sys._getframe(1)),
-            )
-        )
+    if invocation is None:
+        return
+    stack = _capture(sys._getframe(1))
+    if stack is None:
+        return
+    target = getattr(self, "_target", None)
+    what = f"{self.name!r}" + (
+        f" running {_call(target, tuple(getattr(self, '_args', ())), dict(getattr(self, '_kwargs', None) or {}))}"
+        if target is not None
+        else ""
+    )
+    invocation.track(
+        ProcessWork(invocation, self, self.is_alive, f"{what} (pid {self.pid}, multiprocessing)", stack)
+    )
+
+
+_collecting: set[int] = set()
+"""Threads running the garbage collector right now."""
+
+
+def _gc_phase(phase: str, info: dict[str, Any]) -> None:
+    if phase == "start":
+        _collecting.add(threading.get_ident())
+    else:
+        _collecting.discard(threading.get_ident())
 
 
 def _warn_unawaited(coro: Any) -> None:
     invocation = current.get()
-    if invocation is None:
+    # A coroutine freed by the garbage collector (it was in a reference cycle) is freed in whatever
+    # code happened to trigger the collection: the invocation running then is not its creator.
+    if invocation is None or (_collecting and threading.get_ident() in _collecting):
         original = _original.get("unawaited")
         if original is not None:
             original(coro)
         return
-    name = getattr(coro, "__qualname__", None) or type(coro).__name__
-    invocation.track(
-        UnawaitedCoroutine(invocation, f"{name}()", capture_stack(sys._getframe(1)))
-    )
+    stack = _capture(sys._getframe(1))
+    if stack is None:
+        return
+    invocation.track(UnawaitedCoroutine(invocation, _coroutine_call(coro), stack))
 
 
 def _short(command: Any) -> str:
@@ -325,17 +570,26 @@ def _short(command: Any) -> str:
 
 
 def _task_factory(
-    loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any
+    loop: asyncio.AbstractEventLoop, coro: Any, context: contextvars.Context | None = None, **kwargs: Any
 ) -> asyncio.Task[Any]:
-    task = asyncio.Task(coro, loop=loop, **kwargs)
-    context = kwargs.get("context")
-    invocation = context.get(current) if context is not None else current.get()
+    if context is None:
+        task = asyncio.Task(coro, loop=loop, **kwargs)
+        invocation = current.get()
+    else:
+        task = asyncio.Task(coro, loop=loop, context=context, **kwargs)
+        invocation = context.get(current)
     if invocation is not None:
-        name = getattr(coro, "__qualname__", None) or type(coro).__name__
-        invocation.track(
-            TaskWork(invocation, task, f"{name}()", capture_stack(sys._getframe(1)))
-        )
+        stack = _capture(sys._getframe(1))
+        if stack is not None:
+            invocation.track(TaskWork(invocation, task, stack))
     return task
+
+
+def _users_callback(callback: Callable[..., Any]) -> bool:
+    """A callback the user's code scheduled (not a task waking up on a future it set)."""
+    if not is_user_file(sys._getframe(2).f_code.co_filename):
+        return False
+    return not isinstance(getattr(callback, "__self__", None), asyncio.Future)
 
 
 class _TrackingLoopMixin:
@@ -343,10 +597,21 @@ class _TrackingLoopMixin:
 
     def call_soon(self, callback: Callable[..., Any], *args: Any, context: Any = None) -> Any:
         invocation = current.get()
-        if invocation is None or not is_user_file(sys._getframe(1).f_code.co_filename):
+        if invocation is None or not _users_callback(callback):
             return super().call_soon(callback, *args, context=context)  # type: ignore[misc]
-        work = CallbackWork(invocation, f"loop.call_soon({_name_of(callback)})", capture_stack(sys._getframe(1)))
+        work = CallbackWork(invocation, f"loop.call_soon({_call(callback, args)})", _capture(sys._getframe(1)) or [])
         work.handle = super().call_soon(work.wrap(callback), *args, context=context)  # type: ignore[misc]
+        invocation.track(work)
+        return work.handle
+
+    def call_soon_threadsafe(self, callback: Callable[..., Any], *args: Any, context: Any = None) -> Any:
+        invocation = current.get()
+        if invocation is None or not _users_callback(callback):
+            return super().call_soon_threadsafe(callback, *args, context=context)  # type: ignore[misc]
+        work = CallbackWork(
+            invocation, f"loop.call_soon_threadsafe({_call(callback, args)})", _capture(sys._getframe(1)) or []
+        )
+        work.handle = super().call_soon_threadsafe(work.wrap(callback), *args, context=context)  # type: ignore[misc]
         invocation.track(work)
         return work.handle
 
@@ -354,10 +619,10 @@ class _TrackingLoopMixin:
         self, delay: float, callback: Callable[..., Any], *args: Any, context: Any = None
     ) -> Any:
         invocation = current.get()
-        if invocation is None or not is_user_file(sys._getframe(1).f_code.co_filename):
+        if invocation is None or not _users_callback(callback):
             return super().call_later(delay, callback, *args, context=context)  # type: ignore[misc]
         work = CallbackWork(
-            invocation, f"loop.call_later({delay:g}, {_name_of(callback)})", capture_stack(sys._getframe(1))
+            invocation, f"loop.call_later({delay:g}, {_call(callback, args)})", _capture(sys._getframe(1)) or []
         )
         work.handle = super().call_later(delay, work.wrap(callback), *args, context=context)  # type: ignore[misc]
         invocation.track(work)
@@ -365,12 +630,21 @@ class _TrackingLoopMixin:
 
     def call_at(self, when: float, callback: Callable[..., Any], *args: Any, context: Any = None) -> Any:
         invocation = current.get()
-        if invocation is None or not is_user_file(sys._getframe(1).f_code.co_filename):
+        if invocation is None or not _users_callback(callback):
             return super().call_at(when, callback, *args, context=context)  # type: ignore[misc]
-        work = CallbackWork(invocation, f"loop.call_at({_name_of(callback)})", capture_stack(sys._getframe(1)))
+        work = CallbackWork(invocation, f"loop.call_at({_call(callback, args)})", _capture(sys._getframe(1)) or [])
         work.handle = super().call_at(when, work.wrap(callback), *args, context=context)  # type: ignore[misc]
         invocation.track(work)
         return work.handle
+
+    def run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> Any:
+        if current.get() is None:
+            return super().run_in_executor(executor, func, *args)  # type: ignore[misc]
+        token = _via.set("loop.run_in_executor")
+        try:
+            return super().run_in_executor(executor, func, *args)  # type: ignore[misc]
+        finally:
+            _via.reset(token)
 
     async def subprocess_exec(self, *args: Any, **kwargs: Any) -> Any:
         return await self._track_subprocess(super().subprocess_exec(*args, **kwargs), args[1:2])  # type: ignore[misc]
@@ -380,13 +654,13 @@ class _TrackingLoopMixin:
 
     async def _track_subprocess(self, started: Any, command: tuple[Any, ...]) -> Any:
         invocation = current.get()
-        stack = capture_stack(sys._getframe(2)) if invocation is not None else None
+        stack = _capture(sys._getframe(2)) if invocation is not None else None
         token = current.set(None)  # the loop may use subprocess.Popen underneath: count it once
         try:
             transport, protocol = await started
         finally:
             current.reset(token)
-        if invocation is not None:
+        if invocation is not None and stack is not None:
             invocation.track(
                 ProcessWork(
                     invocation,

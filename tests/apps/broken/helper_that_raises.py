@@ -1,0 +1,5 @@
+def configure():
+    raise RuntimeError("DATABASE_URL is not set")
+
+
+configure()

@@ -1,0 +1,2 @@
+def hello(request)
+    return "x"
