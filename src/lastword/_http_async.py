@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from ._responses import Send
 
 
+_TEXT = (b"content-type", b"text/plain; charset=utf-8")
+
+
 class StarletteHttpAdapter:
     def __init__(self, loaded: LoadedFunction):
         from starlette.requests import Request
@@ -37,6 +40,17 @@ class StarletteHttpAdapter:
         result = self.function(self._request(scope, receive))
         if inspect.isawaitable(result):
             result = await result
+        if type(result) is str:  # the common case, without building a Response object
+            body = result.encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [_TEXT, (b"content-length", str(len(body)).encode())],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
         response = self.to_response(result)
         background = response.background
         if background is not None:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from ._pool import ThreadPool
     from ._responses import Send
 
+_HTML = (b"content-type", b"text/html; charset=utf-8")
+
 # (status, headers, body or None, body iterator or None, functions to call on close)
 Prepared = tuple[int, list[tuple[bytes, bytes]], "bytes | None", "Iterator[bytes] | None", Closers]
 
@@ -85,6 +87,13 @@ class FlaskHttpAdapter:
                     if close is not None:
                         close()
                     raise BadReturn("returned-awaitable", describe_value(result))
+                if (
+                    type(result) is str
+                    and not ctx._after_request_functions
+                    and not app.after_request_funcs
+                ):  # the common case, answered exactly as Flask would, minus its machinery
+                    body = result.encode()
+                    return 200, [_HTML, (b"content-length", str(len(body)).encode())], body, None, []
                 response = app.make_response(result)
                 response = app.process_response(response)
             except self._http_exception as exc:  # flask.abort(), bad JSON, ...
