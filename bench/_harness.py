@@ -158,8 +158,22 @@ def http_request(
             data += chunk
     m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
     status = int(m.group(1)) if m else 0
-    _, _, payload = data.partition(b"\r\n\r\n")
+    head_bytes, _, payload = data.partition(b"\r\n\r\n")
+    if re.search(rb"(?im)^transfer-encoding:\s*chunked", head_bytes):
+        payload = _dechunk(payload)
     return status, payload
+
+
+def _dechunk(data: bytes) -> bytes:
+    out = b""
+    while data:
+        size_line, _, rest = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0].strip() or b"0", 16)
+        if size == 0:
+            break
+        out += rest[:size]
+        data = rest[size + 2 :]
+    return out
 
 
 Probe = Callable[[int], "int | None"]

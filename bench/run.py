@@ -55,8 +55,8 @@ DEFAULT_LASTWORD_CMD = "{lastword} serve {source} --target {target} --host 127.0
 
 # Combinations a runtime cannot serve, with the reason shown in the table.
 UNSUPPORTED: dict[tuple[str, str], str] = {
-    ("ff", "hello_async"): "ff default mode is Flask/WSGI: an `async def` function is not awaited",
-    ("ff", "echo_async"): "ff default mode is Flask/WSGI: an `async def` function is not awaited",
+    ("ff", "hello_async"): "ff default mode (Flask) does not await an `async def` function: 500 ('it was a coroutine')",
+    ("ff", "echo_async"): "ff default mode (Flask) does not await an `async def` function: 500 ('it was a coroutine')",
     ("ff-asgi", "echo_sync"): "ff --asgi passes a Starlette Request: it has no `get_json()`",
 }
 # The bare ceiling serves a fixed ASGI app per workload.

@@ -51,6 +51,8 @@ async def _read_body(receive: Receive) -> bytes:
 
 
 async def _respond(send: Send, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    # an explicit content-length, as frameworks send: without it uvicorn falls back to chunked
+    headers = [*headers, (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

@@ -25,6 +25,11 @@ current: contextvars.ContextVar[Invocation | None] = contextvars.ContextVar(
 )
 """The invocation whose code is running in this context (task, thread)."""
 
+current_work: contextvars.ContextVar[Work | None] = contextvars.ContextVar(
+    "lastword_work", default=None
+)
+"""The tracked work (task, thread, job, callback) running in this context, if any."""
+
 Outcome = Literal[
     "ok",  # responded, nothing left running (or policy dealt with it)
     "crash",  # the function raised
@@ -116,6 +121,8 @@ class Work:
         self._stack = stack  # innermost first
         self.reported = False
         self.started = time.monotonic()
+        self.parent = current_work.get()
+        """The work this one was started from (a thread, a task...), None from the function itself."""
 
     @property
     def stack(self) -> traceback.StackSummary:
@@ -143,17 +150,28 @@ class Work:
     # what the report needs
     @property
     def site(self) -> traceback.FrameSummary | None:
-        """The innermost frame of the user's code that started this work."""
+        """The innermost frame of the user's code that started this work.
+
+        Work a library started from other work (``asyncio.to_thread`` in a task, say) has no frame
+        of the user's own: its site is that of the work it was started from.
+        """
         for frame in self.stack:
             if is_user_file(frame.filename):
                 return frame
+        if self.parent is not None:
+            site = self.parent.site
+            if site is not None:
+                return site
         for frame in self.stack:
             if not frame.filename.startswith(_LASTWORD_DIR):
                 return frame
         return None
 
     def user_frames(self, limit: int = 4) -> list[traceback.FrameSummary]:
+        """The user's frames that led to this work, innermost first, through the work it came from."""
         frames = [f for f in self.stack if is_user_file(f.filename)][:limit]
+        if len(frames) < limit and self.parent is not None:
+            frames += self.parent.user_frames(limit - len(frames))
         if frames:
             return frames
         site = self.site
@@ -175,7 +193,7 @@ class Invocation:
 
     __slots__ = (
         "_id", "function", "policy", "cpu", "timeout", "started", "outcome", "status",
-        "responded", "work", "waited_for", "cancelled", "lifecycle", "loop", "trace",
+        "responded", "work", "waited_for", "cancelled", "lifecycle", "loop", "trace", "streamed",
     )
 
     def __init__(
@@ -208,6 +226,8 @@ class Invocation:
         self.loop = loop
         self.trace: tuple[str, str | None] | None = None
         """(trace id, span id) from the request's trace header, for log correlation."""
+        self.streamed = False
+        """The response went out in several parts (its head before its last body bytes)."""
 
     @property
     def id(self) -> str:

@@ -76,6 +76,8 @@ class Lifecycle:
             )
         elif policy == "cancel":
             invocation.cancelled = [w for w in leftovers if w.cancel()]
+            for work in invocation.cancelled:
+                work.cancelled_by_policy = True
             if invocation.cancelled:
                 await asyncio.sleep(0)  # let cancelled tasks unwind before the response goes out
         elif policy == "error":
@@ -92,12 +94,13 @@ class Lifecycle:
         for work in invocation.work or ():
             if work.kind == "unawaited coroutine":
                 _reports.report_leftover(work)
+            elif work.cancelled_by_policy:
+                _reports.report_leftover(work, "cancelled (policy 'cancel')")
             elif work.handed_off or not work.running():
                 continue
-            elif invocation.cancelled and work in invocation.cancelled:
-                _reports.report_leftover(work, "cancelled (policy 'cancel')")
             else:
                 _reports.report_leftover(work)
+                work.outlive()
         if self.observer is not None:
             self.observer(invocation)
 

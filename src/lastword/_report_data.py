@@ -86,7 +86,7 @@ def report_of(
         cancelled=tuple(_work(w, "cancelled") for w in cancelled),
         waited_for=tuple(_work(w, "waited") for w in invocation.waited_for or ()),
         handed_off=tuple(_work(w, "handed off") for w in invocation.handed_off()),
-        streamed=streamed,
+        streamed=streamed or invocation.streamed,
     )
 
 

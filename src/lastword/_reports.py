@@ -96,16 +96,20 @@ def report_waited(invocation: Invocation, works: list[Work], seconds: float, fin
         )
 
 
-def report_late_finish(work: Work, error: BaseException | None) -> None:
+def report_late_finish(work: Work, error: BaseException | None, cancelled: bool = False) -> None:
+    """Work of an invocation that already responded ended: say so, against that invocation."""
     invocation = work.invocation
     if error is not None:
         logger.error(
             f"exception from a finished invocation {invocation.id} of {invocation.function}(): "
-            f"{work.kind} {work.description} started at {where(work)} raised after the response was "
-            f"sent. In production this code would likely not have run at all.",
+            f"{work.kind} {work.description} started at {where(work)} raised "
+            f"{type(error).__name__} {invocation.duration:.3f} s after the invocation began, after "
+            "its response was sent. In production this code would likely not have run at all.",
             exc_info=(type(error), error, error.__traceback__),
             extra={"invocation": invocation},
         )
+    elif cancelled or work.cancelled_by_policy:
+        return  # reported as cancelled when the response went out
     elif work.reported:
         logger.warning(
             f"{work.kind} {work.description} of finished invocation {invocation.id} "
@@ -120,12 +124,20 @@ def report_started_after_response(work: Work) -> None:
     invocation = work.invocation
     consequence, fix = CONSEQUENCES.get(work.kind, ("", ""))
     work.reported = True
-    logger.warning(
-        f"{where(work)}: {work.kind} {work.description} was started by invocation {invocation.id} of "
-        f"{invocation.function}() after its response was sent. {consequence}: start and finish it "
-        f"before responding ({fix}).",
-        extra={"invocation": invocation},
-    )
+    if work.kind == "unawaited coroutine":
+        message = (
+            f"{where(work)}: coroutine {work.description} of invocation {invocation.id} of "
+            f"{invocation.function}() was never awaited (found after its response was sent). "
+            f"{consequence}: {fix}."
+        )
+    else:
+        message = (
+            f"{where(work)}: {work.kind} {work.description} was started by invocation "
+            f"{invocation.id} of {invocation.function}() after its response was sent. "
+            f"{consequence}: start and finish it before responding ({fix})."
+        )
+    stack = short_stack(work)
+    logger.warning(message + (f"\n{stack}" if stack else ""), extra={"invocation": invocation})
 
 
 def report_no_response(invocation: Invocation, function_site: str) -> str:

@@ -68,7 +68,7 @@ class Send:
         if last and self.invocation.work:
             replace = await self.lifecycle.settle(self.invocation)
             if replace is not None and not self.started:
-                await self.error(replace, self.invocation.outcome or "error")
+                await self.error(replace, self.invocation.outcome or "error", settled=True)
                 return
         if not self.started:
             await self._start(streamed=not last)
@@ -80,6 +80,7 @@ class Send:
         head = self.head
         if head is None:
             raise RuntimeError("the response body was sent before its head")
+        self.invocation.streamed = streamed
         if self.extra_headers or self.report:
             extra = list(self.extra_headers or ())
             if self.report:
@@ -92,8 +93,17 @@ class Send:
         self.started = True
         await self._send(head)
 
-    async def error(self, status: int, outcome: str, crash: bool = False) -> None:
-        """Send a plain error response (only possible while the head is unsent), and finish."""
+    async def error(
+        self, status: int, outcome: str, crash: bool = False, settled: bool = False
+    ) -> None:
+        """Send a plain error response (only possible while the head is unsent), and finish.
+
+        The invocation is settled first (``wait_until`` work waited for, the policy applied to
+        leftovers) unless it already was; the outcome that caused the error is kept.
+        """
+        if not settled and self.invocation.work:
+            await self.lifecycle.settle(self.invocation)
+            self.invocation.outcome = outcome  # type: ignore[assignment]
         body = _ERROR_BODIES.get(outcome, b"Internal Server Error")
         headers = [PLAIN, (b"content-length", str(len(body)).encode())]
         if crash:

@@ -9,17 +9,6 @@ that invocation. Threads started by an invocation carry its context, so the thre
 are attributed to it too.
 """
 
-"""Attributing background work to the invocation that started it.
-
-:func:`install` adds light hooks where Python starts work — asyncio task creation (a task factory),
-loop callbacks and subprocesses (a loop subclass), ``threading.Thread.start``, ``Executor.submit``,
-``subprocess.Popen``, ``multiprocessing`` processes, and coroutines that are dropped unawaited.
-Each hook reads one context variable; when no invocation is running (import time, the server's
-own code) it does nothing else. When one is, the work is wrapped in a :class:`Work` and added to
-that invocation. Threads started by an invocation carry its context, so the threads *they* start
-are attributed to it too.
-"""
-
 from __future__ import annotations
 
 import asyncio
@@ -27,6 +16,7 @@ import concurrent.futures
 import contextvars
 import functools
 import gc
+import inspect
 import multiprocessing.process
 import os
 import reprlib
@@ -46,6 +36,7 @@ from ._invocation import (
     RawFrame,
     Work,
     current,
+    current_work,
     is_user_file,
 )
 
@@ -107,6 +98,8 @@ def _name_of(callable_: Any) -> str:
 
 
 def _value(value: Any) -> str:
+    if callable(value) and hasattr(value, "__qualname__"):  # functions, methods, classes
+        return str(value.__qualname__)
     try:
         return _repr.repr(value)
     except Exception:  # a __repr__ that fails must not break the user's code
@@ -145,6 +138,7 @@ def _coroutine_call(coro: Any) -> str:
     try:
         code = frame.f_code
         count = code.co_argcount + code.co_kwonlyargcount
+        count += bool(code.co_flags & inspect.CO_VARARGS) + bool(code.co_flags & inspect.CO_VARKEYWORDS)
         names = [n for n in code.co_varnames[:count] if n not in ("self", "cls")]
         values = frame.f_locals
         text = ", ".join(_value(values[n]) for n in names if n in values)
@@ -178,6 +172,7 @@ class TaskWork(Work):
     kind = "asyncio task"
 
     def __init__(self, invocation: Invocation, task: asyncio.Future[Any], stack: Any):
+        self._call: str | None = None
         super().__init__(invocation, "", stack)
         self.task = self.handle = task
         task.add_done_callback(self._done)
@@ -188,8 +183,11 @@ class TaskWork(Work):
         if self._description:
             return self._description
         task = self.task
-        get_coro = getattr(task, "get_coro", None)
-        text = _coroutine_call(get_coro()) if get_coro is not None else repr(task)
+        text = self._call
+        if text is None or not task.done():
+            get_coro = getattr(task, "get_coro", None)
+            text = _coroutine_call(get_coro()) if get_coro is not None else repr(task)
+            self._call = text  # its arguments, read while it still has a frame
         get_name = getattr(task, "get_name", None)
         return f"{text} (task {get_name()!r})" if get_name is not None else text
 
@@ -212,11 +210,9 @@ class TaskWork(Work):
 
 class FutureWork(Work):
     kind = "executor job"
+    future: concurrent.futures.Future[Any]
 
-    def __init__(
-        self, invocation: Invocation, future: concurrent.futures.Future[Any], description: str, stack: Any
-    ):
-        super().__init__(invocation, description, stack)
+    def attach(self, future: concurrent.futures.Future[Any]) -> None:
         self.future = self.handle = future
         future.add_done_callback(self._done)
 
@@ -244,6 +240,7 @@ class CallbackWork(Work):
     def wrap(self, callback: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any) -> Any:
             self.ran = True
+            token = current_work.set(self)
             try:
                 result = callback(*args)
             except BaseException as exc:
@@ -251,6 +248,8 @@ class CallbackWork(Work):
                 if self.invocation.responded:  # logged against its invocation already
                     return None
                 raise
+            finally:
+                current_work.reset(token)
             self.finished(None)
             return result
 
@@ -370,9 +369,9 @@ def install() -> None:
     _original["thread_start"] = threading.Thread.start
     threading.Thread.start = _thread_start  # type: ignore[method-assign]
     _original["tpe_submit"] = concurrent.futures.ThreadPoolExecutor.submit
-    concurrent.futures.ThreadPoolExecutor.submit = _thread_pool_submit  # type: ignore[method-assign]
+    concurrent.futures.ThreadPoolExecutor.submit = _thread_pool_submit  # type: ignore[method-assign,assignment]
     _original["ppe_submit"] = concurrent.futures.ProcessPoolExecutor.submit
-    concurrent.futures.ProcessPoolExecutor.submit = _process_pool_submit  # type: ignore[method-assign]
+    concurrent.futures.ProcessPoolExecutor.submit = _process_pool_submit  # type: ignore[method-assign,assignment]
     _original["popen_init"] = subprocess.Popen.__init__
     subprocess.Popen.__init__ = _popen_init  # type: ignore[method-assign]
     _original["mp_start"] = multiprocessing.process.BaseProcess.start
@@ -427,6 +426,7 @@ def _thread_start(self: threading.Thread) -> None:
 
     def run_for_invocation() -> None:
         error: BaseException | None = None
+        context.run(current_work.set, work)
         try:
             context.run(run)
         except BaseException as exc:
@@ -464,10 +464,15 @@ def _submit(
     stack = _capture(sys._getframe(2))
     if stack is None:
         return original(executor, fn, *args, **kwargs)
+    target, target_args, to_thread = _unwrap_context_run(fn, args)
+    via = "asyncio.to_thread" if to_thread else (_via.get() or f"{type(executor).__name__}.submit")
+    work = FutureWork(invocation, f"{_call(target, target_args, kwargs)} via {via}", stack)
     # The pool's own threads and processes (started lazily by submit) serve every invocation: start
     # them outside this one. The job itself runs in the invocation's context (threads only).
     if carry_context:
-        job: Callable[..., Any] = contextvars.copy_context().run
+        context = contextvars.copy_context()
+        context.run(current_work.set, work)
+        job: Callable[..., Any] = context.run
         call_args = (fn, *args)
     else:
         job = fn
@@ -477,10 +482,8 @@ def _submit(
         future = original(executor, job, *call_args, **kwargs)
     finally:
         current.reset(token)
-    target, target_args, to_thread = _unwrap_context_run(fn, args)
-    via = "asyncio.to_thread" if to_thread else (_via.get() or f"{type(executor).__name__}.submit")
-    description = f"{_call(target, target_args, kwargs)} via {via}"
-    invocation.track(FutureWork(invocation, future, description, stack))
+    work.attach(future)
+    invocation.track(work)
     return future
 
 
@@ -517,19 +520,17 @@ def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
 
 
 def _mp_start(self: multiprocessing.process.BaseProcess) -> None:
-    _original["mp_start"](self)
     invocation = current.get()
-    if invocation is None:
+    stack = _capture(sys._getframe(1)) if invocation is not None else None
+    if invocation is None or stack is None:
+        _original["mp_start"](self)
         return
-    stack = _capture(sys._getframe(1))
-    if stack is None:
-        return
-    target = getattr(self, "_target", None)
-    what = f"{self.name!r}" + (
-        f" running {_call(target, tuple(getattr(self, '_args', ())), dict(getattr(self, '_kwargs', None) or {}))}"
-        if target is not None
-        else ""
-    )
+    target = getattr(self, "_target", None)  # start() drops the target: describe it first
+    what = repr(self.name)
+    if target is not None:
+        args = tuple(getattr(self, "_args", ()))
+        what += f" running {_call(target, args, dict(getattr(self, '_kwargs', None) or {}))}"
+    _original["mp_start"](self)
     invocation.track(
         ProcessWork(invocation, self, self.is_alive, f"{what} (pid {self.pid}, multiprocessing)", stack)
     )
@@ -572,22 +573,34 @@ def _short(command: Any) -> str:
 def _task_factory(
     loop: asyncio.AbstractEventLoop, coro: Any, context: contextvars.Context | None = None, **kwargs: Any
 ) -> asyncio.Task[Any]:
-    if context is None:
+    invocation = current.get() if context is None else context.get(current)
+    stack = _capture(sys._getframe(1)) if invocation is not None else None
+    if invocation is None or stack is None:
+        if context is None:
+            return asyncio.Task(coro, loop=loop, **kwargs)
+        return asyncio.Task(coro, loop=loop, context=context, **kwargs)  # type: ignore[call-arg]
+    if _TASK_CONTEXT:  # the task runs in its own context, where it is the current work
+        own = context.copy() if context is not None else contextvars.copy_context()
+        task = asyncio.Task(coro, loop=loop, context=own, **kwargs)  # type: ignore[call-arg]
+        work = TaskWork(invocation, task, stack)
+        own.run(current_work.set, work)
+    else:  # pragma: no cover - Python 3.10
         task = asyncio.Task(coro, loop=loop, **kwargs)
-        invocation = current.get()
-    else:
-        task = asyncio.Task(coro, loop=loop, context=context, **kwargs)
-        invocation = context.get(current)
-    if invocation is not None:
-        stack = _capture(sys._getframe(1))
-        if stack is not None:
-            invocation.track(TaskWork(invocation, task, stack))
+        work = TaskWork(invocation, task, stack)
+    invocation.track(work)
     return task
+
+
+_TASK_CONTEXT = sys.version_info >= (3, 11)
 
 
 def _users_callback(callback: Callable[..., Any]) -> bool:
     """A callback the user's code scheduled (not a task waking up on a future it set)."""
-    if not is_user_file(sys._getframe(2).f_code.co_filename):
+    try:
+        caller = sys._getframe(2)
+    except ValueError:  # called from C with no Python code below: not the user's
+        return False
+    if not is_user_file(caller.f_code.co_filename):
         return False
     return not isinstance(getattr(callback, "__self__", None), asyncio.Future)
 
@@ -647,10 +660,10 @@ class _TrackingLoopMixin:
             _via.reset(token)
 
     async def subprocess_exec(self, *args: Any, **kwargs: Any) -> Any:
-        return await self._track_subprocess(super().subprocess_exec(*args, **kwargs), args[1:2])  # type: ignore[misc]
+        return await self._track_subprocess(super().subprocess_exec(*args, **kwargs), args[1:])  # type: ignore[misc]
 
     async def subprocess_shell(self, *args: Any, **kwargs: Any) -> Any:
-        return await self._track_subprocess(super().subprocess_shell(*args, **kwargs), args[1:2])  # type: ignore[misc]
+        return await self._track_subprocess(super().subprocess_shell(*args, **kwargs), args[1:])  # type: ignore[misc]
 
     async def _track_subprocess(self, started: Any, command: tuple[Any, ...]) -> Any:
         invocation = current.get()
@@ -666,7 +679,7 @@ class _TrackingLoopMixin:
                     invocation,
                     transport,
                     lambda: transport.get_returncode() is None,
-                    f"{_short(command[0] if command else '?')} (pid {transport.get_pid()}, asyncio subprocess)",
+                    f"{_short(list(command))} (pid {transport.get_pid()}, asyncio subprocess)",
                     stack,
                 )
             )
@@ -689,7 +702,7 @@ def new_event_loop(use_uvloop: bool = True) -> asyncio.AbstractEventLoop:
     if loop_class is None:
         loop_class = type(f"Tracking{base.__name__}", (_TrackingLoopMixin, base), {})
         _LOOP_CLASSES[base] = loop_class
-    loop = loop_class()
+    loop: asyncio.AbstractEventLoop = loop_class()
     loop.set_task_factory(_task_factory)  # type: ignore[arg-type]
     return loop
 

@@ -13,9 +13,9 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     try:
-        import tomli as tomllib
+        import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
     except ImportError:
-        tomllib = None
+        tomllib = None  # type: ignore[assignment,unused-ignore]
 
 
 class ConfigError(Exception):

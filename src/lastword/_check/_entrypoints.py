@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ._names import dotted, last_name
@@ -34,6 +35,7 @@ class EntryPoint:
     ref: FunctionRef
     kind: str
     registered: bool
+    waits: bool = False  # ``@lastword.http(background="wait")``: the runtime waits
 
     @property
     def name(self) -> str:
@@ -47,6 +49,20 @@ def decorator_kind(module: ModuleInfo, node: FunctionNode) -> str | None:
         if qual in DECORATORS:
             return DECORATORS[qual]
     return None
+
+
+def waits_for_background(module: ModuleInfo, node: FunctionNode) -> bool:
+    """``@lastword.http(background="wait")``: lastword waits for leftover work itself."""
+    for deco in node.decorator_list:
+        if not isinstance(deco, ast.Call):
+            continue
+        qual = module.qualify(deco.func) or ""
+        if not qual.startswith("lastword."):
+            continue
+        for kw in deco.keywords:
+            if kw.arg == "background" and isinstance(kw.value, ast.Constant):
+                return kw.value.value == "wait"
+    return False
 
 
 def shape_kind(node: FunctionNode) -> str | None:
@@ -69,14 +85,24 @@ def shape_kind(node: FunctionNode) -> str | None:
     return None
 
 
-def find_entrypoints(project: Project, target: str | None = None) -> list[EntryPoint]:
+def find_entrypoints(
+    project: Project,
+    target: str | None = None,
+    is_called: Callable[[str], bool] | None = None,
+) -> list[EntryPoint]:
+    """Registered functions and the ``--target``; else functions shaped like one.
+
+    ``is_called(name)`` tells whether the checked code calls a function of that
+    name: a shaped function that the code itself calls is a helper, not an entry.
+    """
     found: list[EntryPoint] = []
     seen: set[int] = set()
 
     def add(module: ModuleInfo, node: FunctionNode, kind: str, registered: bool) -> None:
         if id(node) not in seen:
             seen.add(id(node))
-            found.append(EntryPoint(FunctionRef(module, node), kind, registered))
+            waits = waits_for_background(module, node)
+            found.append(EntryPoint(FunctionRef(module, node), kind, registered, waits))
 
     for module in project.modules:
         for node in module.functions.values():
@@ -85,9 +111,9 @@ def find_entrypoints(project: Project, target: str | None = None) -> list[EntryP
                 add(module, node, kind, True)
     if target:
         for module in project.modules:
-            node = module.functions.get(target)
-            if node is not None:
-                add(module, node, shape_kind(node) or HTTP, True)
+            chosen = module.functions.get(target)
+            if chosen is not None:
+                add(module, chosen, shape_kind(chosen) or HTTP, True)
     if found:
         return found
     # Nothing registered: functions shaped like HTTP or event functions, in main.py
@@ -98,7 +124,7 @@ def find_entrypoints(project: Project, target: str | None = None) -> list[EntryP
             if node.name.startswith("_"):
                 continue
             kind = shape_kind(node)
-            if kind is not None:
+            if kind is not None and not (is_called is not None and is_called(node.name)):
                 add(module, node, kind, False)
     return found
 

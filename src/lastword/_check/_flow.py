@@ -12,8 +12,9 @@ parameters does it finish), computed the same way and cached.
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import _known as K
 from ._entrypoints import HTTP, EntryPoint
@@ -28,6 +29,8 @@ THREAD = "thread"
 PROCESS = "process"
 CORO = "coroutine"
 PARAM = "param"
+
+BUILTINS = frozenset(dir(builtins))
 
 RULE_OF = {
     TASK: "LW101",
@@ -82,6 +85,7 @@ class Item:
     on_await: tuple[Spawn, ...] = ()
     executor: str | None = None
     param: str | None = None
+    soon: bool = False  # call_soon: runs at the next await that yields to the loop
 
 
 class State:
@@ -136,6 +140,27 @@ def short(node: ast.AST, limit: int = 70) -> str:
     return text[: limit - 3] + "..."
 
 
+def _backgrounds(arg: ast.expr) -> bool:
+    """A shell command line ending in ``&``: the shell returns, the command runs on."""
+    text = ""
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        text = arg.value
+    elif isinstance(arg, ast.JoinedStr) and arg.values:
+        last = arg.values[-1]
+        if isinstance(last, ast.Constant) and isinstance(last.value, str):
+            text = last.value
+    text = text.rstrip()
+    return text.endswith("&") and not text.endswith("&&")
+
+
+def partial_wait(node: ast.Call) -> bool:
+    """``wait(..., return_when=FIRST_COMPLETED)``: returns before all are done."""
+    for kw in node.keywords:
+        if kw.arg == "return_when":
+            return not (dotted(kw.value) or "").endswith("ALL_COMPLETED")
+    return False
+
+
 def is_generator(node: FunctionNode) -> bool:
     stack: list[ast.AST] = list(node.body)
     while stack:
@@ -153,6 +178,53 @@ def param_names(node: FunctionNode) -> list[str]:
     return [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
 
 
+_SETTLE_FUNCS = frozenset(
+    {"gather", "wait", "as_completed", "wait_until", "wait_for", "shield", "waitpid"}
+)
+
+
+def all_functions(module: ModuleInfo) -> list[FunctionNode]:
+    out: list[FunctionNode] = list(module.functions.values())
+    for cls in module.classes.values():
+        out.extend(module.methods(cls).values())
+    return out
+
+
+def _mentions(node: ast.AST, key: str) -> bool:
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Name, ast.Attribute)) and dotted(sub) == key:
+            return True
+    return False
+
+
+def _is_settling(node: ast.AST) -> bool:
+    if isinstance(node, ast.Await):
+        return True
+    if isinstance(node, ast.Call):
+        name = last_name(node.func)
+        return name in K.SETTLE_METHODS or name in _SETTLE_FUNCS or name == "shutdown"
+    return False
+
+
+def settles_key(func: FunctionNode, key: str, cache: dict[tuple[int, str], bool]) -> bool:
+    """Does this function await/join/wait work reachable through ``key``?"""
+    cache_key = (id(func), key)
+    found = cache.get(cache_key)
+    if found is not None:
+        return found
+    result = False
+    for node in ast.walk(func):
+        if isinstance(node, (ast.For, ast.AsyncFor)) and _mentions(node.iter, key):
+            if any(_is_settling(sub) for stmt in node.body for sub in ast.walk(stmt)):
+                result = True
+                break
+        elif _is_settling(node) and _mentions(node, key):
+            result = True
+            break
+    cache[cache_key] = result
+    return result
+
+
 class Engine:
     """Runs the flow analysis from the entry points and collects reports."""
 
@@ -162,6 +234,7 @@ class Engine:
         self.in_progress: set[int] = set()
         self.reports: list[Report] = []
         self.entry_name = ""
+        self.settle_cache: dict[tuple[int, str], bool] = {}
 
     def run_entry(self, entry: EntryPoint) -> None:
         self.entry_name = entry.name
@@ -218,6 +291,8 @@ class FunctionFlow:
         self.local_funcs: dict[str, FunctionNode] = {}
         self.local_imports: dict[str, str] = {}
         self.params: list[str] = []
+        self.local_names: set[str] = set()
+        self.partial: Ids | None = None
         self.generator = is_generator(self.node)
         self.is_async = isinstance(self.node, ast.AsyncFunctionDef) and not self.generator
         self.state = State()
@@ -235,6 +310,7 @@ class FunctionFlow:
             if skip_first and index == 0:
                 continue
             self.params.append(arg.arg)
+            self.local_names.add(arg.arg)
             item = self.new_item(PARAM, arg, "", live=True)
             self.items[item].param = arg.arg
             self.state.env[arg.arg] = frozenset({item})
@@ -254,9 +330,9 @@ class FunctionFlow:
                         "LW302",
                         f"HTTP function `{self.node.name}` can reach its end without a return, so it",
                     )
-        for item_id in sorted(self.leaked):
-            item = self.items[item_id]
-            self.report(item.node, RULE_OF[item.kind], item.what or short(item.node))
+        for leaked_id in sorted(self.leaked):
+            leaked = self.items[leaked_id]
+            self.report(leaked.node, RULE_OF[leaked.kind], leaked.what or short(leaked.node))
 
     def checks_none(self) -> bool:
         entry = self.entry
@@ -268,9 +344,12 @@ class FunctionFlow:
         stack: list[ast.AST] = list(self.node.body)
         while stack:
             cur = stack.pop()
-            if isinstance(cur, ast.Return) and cur.value is not None:
-                if not (isinstance(cur.value, ast.Constant) and cur.value.value is None):
-                    return True
+            if (
+                isinstance(cur, ast.Return)
+                and cur.value is not None
+                and not (isinstance(cur.value, ast.Constant) and cur.value.value is None)
+            ):
+                return True
             if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 continue
             stack.extend(ast.iter_child_nodes(cur))
@@ -333,6 +412,8 @@ class FunctionFlow:
                 continue
             if item_id in value:
                 continue
+            if self.handled_elsewhere(item_id, state):
+                continue
             self.leaked.add(item_id)
         for item_id in sorted(value):
             item = self.items[item_id]
@@ -351,6 +432,31 @@ class FunctionFlow:
             elif is_live or item.kind in (THREAD, PROCESS):
                 what = item.what or short(item.node)
                 self.returned.append(Spawn(item.kind, what, started=is_live))
+
+    def handled_elsewhere(self, item_id: int, state: State) -> bool:
+        """Work stored on ``self`` or in a module global that another function finishes.
+
+        A batching object keeps tasks in ``self._pending`` and awaits them in
+        ``flush()``; that is not a leak of the method that started them.
+        """
+        for key, ids in state.env.items():
+            if item_id not in ids:
+                continue
+            head, _, rest = key.partition(".")
+            if head == "self" and rest and self.ref.cls is not None:
+                owner = "self." + rest.split(".")[0]
+                nodes = list(self.module.methods(self.ref.cls).values())
+            elif head not in self.local_names and head not in self.local_funcs:
+                owner = head
+                nodes = all_functions(self.module)
+            else:
+                continue
+            if any(
+                n is not self.node and settles_key(n, owner, self.engine.settle_cache)
+                for n in nodes
+            ):
+                return True
+        return False
 
     # -- names ---------------------------------------------------------------------
 
@@ -376,6 +482,20 @@ class FunctionFlow:
             return self.local_types[key]
         if key in self.module.global_types and key not in self.state.env:
             return self.module.global_types[key]
+        head, _, attr = key.partition(".")
+        if head == "self" and attr and "." not in attr and self.ref.cls is not None:
+            return self.attr_type(self.ref.cls, attr)
+        return ""
+
+    def attr_type(self, cls: ast.ClassDef, attr: str) -> str:
+        """The constructor assigned to ``self.attr`` in any method of the class."""
+        for meth in self.module.methods(cls).values():
+            for node in ast.walk(meth):
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                    for target in node.targets:
+                        if dotted(target) == f"self.{attr}":
+                            func = node.value.func
+                            return self.module.qualify(func) or dotted(func) or ""
         return ""
 
     def is_scoped(self, key: str | None) -> bool:
@@ -498,6 +618,7 @@ class FunctionFlow:
     def bind(self, target: ast.expr, val: Val, value: ast.expr | None) -> None:
         ids, collective = val
         if isinstance(target, ast.Name):
+            self.local_names.add(target.id)
             self.state.env[target.id] = ids
             if collective:
                 self.state.coll.add(target.id)
@@ -618,6 +739,9 @@ class FunctionFlow:
         self.break_states.append([])
         self.continue_states.append([])
         if target is not None:
+            # Zero iterations means the collection is empty: none of its work exists.
+            for item_id in val[0]:
+                before.live.discard(item_id)
             self.bind(target, (val[0], True), None)
         self.walk(body)
         for state in self.continue_states.pop():
@@ -695,9 +819,10 @@ class FunctionFlow:
             if isinstance(expr, ast.Attribute) and expr.attr == K.CALL_ON_CLOSE:
                 if self.real_work(node):
                     self.report(deco, "LW202", f"call_on_close callback `{node.name}`")
-            elif self.qual(expr) in K.AFTER_THIS_REQUEST or last_name(expr) == "after_this_request":
-                if self.real_work(node):
-                    self.report(deco, "LW203", f"after_this_request callback `{node.name}`")
+            elif (
+                self.qual(expr) in K.AFTER_THIS_REQUEST or last_name(expr) == "after_this_request"
+            ) and self.real_work(node):
+                self.report(deco, "LW203", f"after_this_request callback `{node.name}`")
 
     def callback_node(self, expr: ast.expr) -> ast.AST | None:
         if isinstance(expr, ast.Lambda):
@@ -822,8 +947,7 @@ class FunctionFlow:
             for cond in gen.ifs:
                 self.eval(cond)
         if isinstance(node, ast.DictComp):
-            self.eval(node.key)
-            ids = self.eval(node.value)[0]
+            ids = self.eval(node.key)[0] | self.eval(node.value)[0]
         else:
             ids = self.eval(node.elt)[0]
         del self.loop_stack[-pushed:]
@@ -837,7 +961,13 @@ class FunctionFlow:
 
     def await_(self, val: Val) -> Val:
         ids, collective = val
+        if self.partial is not None and self.partial == ids:
+            self.partial = None
+            return ids, True
         produced: set[int] = set()
+        for item_id in list(self.state.live):
+            if self.items[item_id].soon:
+                self.state.live.discard(item_id)
         for item_id in ids:
             item = self.items[item_id]
             if item.kind == CORO:
@@ -899,14 +1029,20 @@ class FunctionFlow:
                 rest.add(self.new_item(TASK, node, short(node)))
             return frozenset(rest), True
         if qual in K.ASYNC_WAITERS:
+            if partial_wait(node):
+                self.partial = args  # awaiting it finishes only some of them
             return args, True
         if qual in K.SYNC_WAITERS:
+            if partial_wait(node):
+                return args, True  # (done, not_done): the rest is still running
             self.settle(args, True)
             return EMPTY
         if meth == "run_in_executor":
             return frozenset({self.new_item(FUTURE, node, short(node))}), False
         if meth in K.CALLBACK_METHODS:
-            return frozenset({self.new_item(CALLBACK, node, short(node))}), False
+            item = self.new_item(CALLBACK, node, short(node))
+            self.items[item].soon = meth in ("call_soon", "call_soon_threadsafe")
+            return frozenset({item}), False
         if recv is not None and meth is not None and not recv_val[0]:
             found = self.method_work(node, recv, recv_key, meth)
             if found is not None:
@@ -929,10 +1065,14 @@ class FunctionFlow:
                 self.state.env[recv_key] = self.state.env.get(recv_key, frozenset()) | args
                 self.state.coll.add(recv_key)
             return EMPTY
-        if isinstance(func, ast.Name) and func.id in K.CONSUMERS and qual is None:
-            if func.id not in self.local_funcs:
-                self.settle([i for i in args if self.items[i].kind == MAP], True)
-                return frozenset(i for i in args if self.items[i].kind != MAP), True
+        if (
+            isinstance(func, ast.Name)
+            and func.id in K.CONSUMERS
+            and qual is None
+            and func.id not in self.local_funcs
+        ):
+            self.settle([i for i in args if self.items[i].kind == MAP], True)
+            return frozenset(i for i in args if self.items[i].kind != MAP), True
         if meth in K.ASYNC_CLIENT_METHODS and recv is not None:
             owner = self.type_of(recv)
             if owner.endswith(K.ASYNC_CLIENT_TYPES):
@@ -941,9 +1081,14 @@ class FunctionFlow:
         if isinstance(ref, FunctionRef):
             return self.user_call(node, ref, positional, kw_vals)
         if isinstance(ref, ClassRef):
+            self.consume(args)
             return self.user_class(node, ref)
-        if isinstance(func, ast.Name) and func.id in K.TERMINAL_BUILTINS and qual is None:
-            self.state.reachable = False
+        if isinstance(func, ast.Name) and qual is None and func.id in BUILTINS:
+            if func.id in K.TERMINAL_BUILTINS:
+                self.state.reachable = False
+            return EMPTY  # str(coro), print(task), ... do not run anything
+        if meth in K.LOG_METHODS and recv is not None and last_name(recv) in K.LOG_NAMES:
+            return EMPTY
         self.consume(args)
         return EMPTY
 
@@ -983,7 +1128,10 @@ class FunctionFlow:
             return EMPTY
         if meth == K.CALL_ON_CLOSE and node.args:
             callback = node.args[0]
-            if self.real_work(self.callback_node(callback)):
+            cheap = (
+                isinstance(callback, ast.Attribute) and callback.attr in K.CHEAP_CALLBACKS
+            )
+            if not cheap and self.real_work(self.callback_node(callback)):
                 self.report(node, "LW202", short(node))
             return EMPTY
         return None
@@ -1011,6 +1159,8 @@ class FunctionFlow:
         if qual in K.STDLIB_COROUTINES:
             self.consume(args)
             return frozenset({self.new_item(CORO, node, short(node))}), False
+        if qual in K.SHELL_RUNNERS and node.args and _backgrounds(node.args[0]):
+            return frozenset({self.new_item(PROCESS, node, short(node))}), False
         if qual in K.TERMINAL:
             self.state.reachable = False
             return EMPTY

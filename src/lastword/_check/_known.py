@@ -19,7 +19,7 @@ TASK_FUNCS = frozenset(
         "asyncio.run_coroutine_threadsafe",
     }
 )
-TASK_METHODS = frozenset({"create_task", "start_soon", "spawn"})
+TASK_METHODS = frozenset({"create_task", "start_soon"})
 GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 # Wrap awaitables; awaiting the result awaits them.
 ASYNC_WAITERS = frozenset(
@@ -79,9 +79,9 @@ STDLIB_COROUTINES = frozenset(
         "anyio.to_thread.run_sync",
     }
 )
-ASYNC_CLIENT_TYPES = ("AsyncClient", "AsyncSession")
+ASYNC_CLIENT_TYPES = ("AsyncClient", "AsyncSession", "aiohttp.ClientSession")
 ASYNC_CLIENT_METHODS = frozenset(
-    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send"}
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "ws_connect"}
 )
 
 START_METHODS = frozenset({"start"})
@@ -98,8 +98,12 @@ SETTLE_METHODS = frozenset(
         "get",
         "close",
         "run_until_complete",
+        "__await__",
+        "send",
+        "throw",
     }
 )
+CHEAP_CALLBACKS = frozenset({"close", "release", "set", "clear", "discard", "remove", "cancel"})
 CONTAINER_METHODS = frozenset(
     {"append", "add", "extend", "insert", "update", "put", "put_nowait", "setdefault", "appendleft"}
 )
@@ -140,4 +144,17 @@ CHEAP_BUILTINS = frozenset(
 LOG_NAMES = frozenset({"logging", "logger", "log", "_logger", "_log", "LOGGER", "LOG", "warnings"})
 LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+)
+
+SHELL_RUNNERS = frozenset(
+    {
+        "os.system",
+        "os.popen",
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+    }
 )
