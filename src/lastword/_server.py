@@ -9,7 +9,6 @@ on SIGTERM.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import signal
 import socket
@@ -105,6 +104,8 @@ class Supervisor:
     def __init__(self, config: Config, sock: socket.socket):
         self.config = config
         self.sock = sock
+        import multiprocessing
+
         self.context = multiprocessing.get_context("spawn")
         self.workers: list[Any] = []
         self.stopping = False
