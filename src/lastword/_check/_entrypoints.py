@@ -114,12 +114,21 @@ def find_entrypoints(
             chosen = module.functions.get(target)
             if chosen is not None:
                 add(module, chosen, shape_kind(chosen) or HTTP, True)
-    if found:
+    if target and found:
         return found
-    # Nothing registered: functions shaped like HTTP or event functions, in main.py
-    # (the platform's default source file) when there is one, else everywhere.
+    # Functions shaped like HTTP or event functions, in the main.py (the platform's
+    # default source file) of each app that registers nothing; with no main.py at
+    # all, in every module when nothing is registered anywhere. An app is the folder
+    # of a main.py with its sub-folders that have no main.py of their own: a
+    # checked tree can hold several functions, each deployed from its own folder.
     mains = [m for m in project.modules if posixpath.basename(m.path) == "main.py"]
-    for module in mains or project.modules:
+    if mains:
+        roots = {posixpath.dirname(m.path) for m in mains}
+        registered = {_app_of(posixpath.dirname(e.ref.module.path), roots) for e in found}
+        shaped = [m for m in mains if posixpath.dirname(m.path) not in registered]
+    else:
+        shaped = [] if found else project.modules
+    for module in shaped:
         for node in module.functions.values():
             if node.name.startswith("_"):
                 continue
@@ -127,6 +136,17 @@ def find_entrypoints(
             if kind is not None and not (is_called is not None and is_called(node.name)):
                 add(module, node, kind, False)
     return found
+
+
+def _app_of(folder: str, roots: set[str]) -> str | None:
+    """The nearest folder at or above ``folder`` that holds a main.py."""
+    while True:
+        if folder in roots:
+            return folder
+        parent = posixpath.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def target_exists(project: Project, target: str) -> bool:

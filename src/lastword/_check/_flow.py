@@ -293,6 +293,11 @@ class FunctionFlow:
         self.params: list[str] = []
         self.local_names: set[str] = set()
         self.partial: Ids | None = None
+        # Statement loops: the names bound to the element being iterated, and the work
+        # finished through them, which counts as finished only when the loop runs to
+        # its end (a ``return`` or ``break`` in the body leaves the other elements).
+        self.elements: list[tuple[set[str], set[int]]] = []
+        self.comprehensions = 0
         self.generator = is_generator(self.node)
         self.is_async = isinstance(self.node, ast.AsyncFunctionDef) and not self.generator
         self.state = State()
@@ -379,12 +384,29 @@ class FunctionFlow:
             self.state.live.add(item_id)
         return item_id
 
-    def settle(self, ids: Iterable[int], collective: bool) -> None:
+    def settle(self, ids: Iterable[int], collective: bool, via: ast.expr | None = None) -> None:
+        defer = self.element_work(via)
         for item_id in ids:
             item = self.items[item_id]
             if item.loop is not None and item.loop not in self.loop_stack and not collective:
                 continue  # only the last of the work started in that loop
+            self.discard(item_id, defer)
+
+    def discard(self, item_id: int, defer: set[int] | None) -> None:
+        if defer is None:
             self.state.live.discard(item_id)
+        else:
+            defer.add(item_id)
+
+    def element_work(self, via: ast.expr | None) -> set[int] | None:
+        """Finishing work through a loop's element variable (``for t in threads:
+        t.join()``) finishes this element only: the whole collection is finished
+        when the loop runs to its end, not on a ``return``/``break`` inside it."""
+        if isinstance(via, ast.Name):
+            for names, deferred in reversed(self.elements):
+                if via.id in names:
+                    return deferred
+        return None
 
     def consume(self, ids: Iterable[int]) -> None:
         """An awaitable handed to a scheduler or runner: it no longer dangles."""
@@ -488,14 +510,56 @@ class FunctionFlow:
         return ""
 
     def attr_type(self, cls: ast.ClassDef, attr: str) -> str:
-        """The constructor assigned to ``self.attr`` in any method of the class."""
+        """The type of ``self.attr``: the constructor assigned to it in a method, the
+        annotation of the parameter assigned to it (``self.repo = repo`` with
+        ``repo: Repository``), or its annotation in the class body (dataclasses)."""
+        key = f"self.{attr}"
+        for stmt in cls.body:
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and stmt.target.id == attr
+            ):
+                return self.annotation_type(stmt.annotation)
         for meth in self.module.methods(cls).values():
+            annotations = {
+                a.arg: a.annotation
+                for a in (*meth.args.posonlyargs, *meth.args.args, *meth.args.kwonlyargs)
+                if a.annotation is not None
+            }
             for node in ast.walk(meth):
-                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-                    for target in node.targets:
-                        if dotted(target) == f"self.{attr}":
-                            func = node.value.func
-                            return self.module.qualify(func) or dotted(func) or ""
+                if isinstance(node, ast.Assign):
+                    targets, value = node.targets, node.value
+                elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                    targets, value = [node.target], node.value
+                    if dotted(node.target) == key:
+                        return self.annotation_type(node.annotation)
+                else:
+                    continue
+                if not any(dotted(target) == key for target in targets):
+                    continue
+                if isinstance(value, ast.Call):
+                    return self.module.qualify(value.func) or dotted(value.func) or ""
+                if isinstance(value, ast.Name) and value.id in annotations:
+                    return self.annotation_type(annotations[value.id])
+        return ""
+
+    def annotation_type(self, ann: ast.expr) -> str:
+        """``Repo``, ``"Repo"``, ``Repo | None``, ``Optional[Repo]``: the class named."""
+        if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+            try:
+                ann = ast.parse(ann.value, mode="eval").body
+            except SyntaxError:
+                return ""
+        if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
+            for side in (ann.left, ann.right):
+                if not (isinstance(side, ast.Constant) and side.value is None):
+                    return self.annotation_type(side)
+            return ""
+        if isinstance(ann, ast.Subscript) and last_name(ann.value) == "Optional":
+            return self.annotation_type(ann.slice)
+        if isinstance(ann, (ast.Name, ast.Attribute)):
+            return self.module.qualify(ann) or dotted(ann) or ""
         return ""
 
     def is_scoped(self, key: str | None) -> bool:
@@ -555,9 +619,21 @@ class FunctionFlow:
         elif isinstance(node, ast.If):
             self.do_if(node)
         elif isinstance(node, (ast.For, ast.AsyncFor)):
-            val = self.eval(node.iter)
-            self.settle([i for i in val[0] if self.items[i].kind == MAP], True)
-            self.loop(node.body, node.orelse, node.target, val, infinite=False)
+            it = node.iter
+            if isinstance(it, ast.Call) and self.qual(it.func) in K.SYNC_AS_COMPLETED:
+                # Iterating as_completed() waits for each future in turn: all of them
+                # only when the loop runs to its end.
+                out: set[int] = set()
+                for arg in it.args:
+                    out |= self.eval(arg)[0]
+                for kw in it.keywords:
+                    self.eval(kw.value)
+                val: Val = (frozenset(out), True)
+                at_end: Ids = val[0]
+            else:
+                val = self.eval(it)
+                at_end = frozenset(i for i in val[0] if self.items[i].kind == MAP)
+            self.loop(node.body, node.orelse, node.target, val, infinite=False, at_end=at_end)
         elif isinstance(node, ast.While):
             self.eval(node.test)
             infinite = isinstance(node.test, ast.Constant) and bool(node.test.value)
@@ -619,6 +695,9 @@ class FunctionFlow:
         ids, collective = val
         if isinstance(target, ast.Name):
             self.local_names.add(target.id)
+            if not self.comprehensions:
+                for names, _ in self.elements:
+                    names.discard(target.id)
             self.state.env[target.id] = ids
             if collective:
                 self.state.coll.add(target.id)
@@ -732,23 +811,32 @@ class FunctionFlow:
         target: ast.expr | None,
         val: Val,
         infinite: bool,
+        at_end: Ids = frozenset(),
     ) -> None:
         self.loop_counter += 1
         before = self.state.copy()
         self.loop_stack.append(self.loop_counter)
         self.break_states.append([])
         self.continue_states.append([])
+        names: set[str] = set()
         if target is not None:
             # Zero iterations means the collection is empty: none of its work exists.
             for item_id in val[0]:
                 before.live.discard(item_id)
             self.bind(target, (val[0], True), None)
-        self.walk(body)
+            names = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        finished = set(at_end)
+        self.elements.append((names, finished))
+        try:
+            self.walk(body)
+        finally:
+            self.elements.pop()
         for state in self.continue_states.pop():
             self.state.merge(state)
         breaks = self.break_states.pop()
         self.loop_stack.pop()
         end = self.state
+        end.live -= finished  # every element went through the body
         if infinite:
             self.state = unreachable()
         else:
@@ -774,6 +862,10 @@ class FunctionFlow:
 
     def do_try(self, node: ast.Try) -> None:
         before = self.state.copy()
+        if node.body:
+            # An exception from the first statement comes after what it awaits has
+            # finished: a task that raised is done, and wait_for() cancels on timeout.
+            before.live -= self.finished_if_raises(node.body[0])
         if node.finalbody:
             self.finally_stack.append(node.finalbody)
         self.walk(node.body)
@@ -793,6 +885,28 @@ class FunctionFlow:
         self.state = result
         if node.finalbody and result.reachable:
             self.walk(node.finalbody)
+
+    def finished_if_raises(self, stmt: ast.stmt) -> set[int]:
+        """Tasks and futures a simple statement awaits directly (``await task``,
+        ``await asyncio.wait_for(task, t)``): done even when the statement raises.
+        Not a shielded task, which runs on, nor gather(), whose other tasks do. In a
+        ``with`` block (``async with asyncio.timeout(5): await task``), the block's
+        first statement: cancelling the awaiting function cancels the awaited task."""
+        while isinstance(stmt, (ast.With, ast.AsyncWith)) and stmt.body:
+            stmt = stmt.body[0]
+        if not isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)):
+            return set()
+        out: set[int] = set()
+        for sub in ast.walk(stmt):
+            if not isinstance(sub, ast.Await):
+                continue
+            target = sub.value
+            if isinstance(target, ast.Call) and self.qual(target.func) in K.WAIT_FOR:
+                target = target.args[0] if target.args else target
+            key = dotted(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
+            if key is not None and key not in self.state.coll:
+                out |= self.state.env.get(key, frozenset())
+        return out
 
     def do_match(self, node: ast.Match) -> None:
         self.eval(node.subject)
@@ -885,7 +999,7 @@ class FunctionFlow:
         if isinstance(node, ast.Call):
             return self.call(node)
         if isinstance(node, ast.Await):
-            return self.await_(self.eval(node.value))
+            return self.await_(self.eval(node.value), node.value)
         if isinstance(node, ast.Attribute):
             key = dotted(node)
             if key is not None and key in self.state.env:
@@ -937,6 +1051,7 @@ class FunctionFlow:
         saved_env = dict(self.state.env)
         saved_coll = set(self.state.coll)
         self.loop_counter += 1
+        self.comprehensions += 1
         pushed = 0
         for gen in node.generators:
             val = self.eval(gen.iter)
@@ -951,6 +1066,7 @@ class FunctionFlow:
         else:
             ids = self.eval(node.elt)[0]
         del self.loop_stack[-pushed:]
+        self.comprehensions -= 1
         # Work created inside belongs to the collection, not to a loop variable.
         for item_id in ids:
             self.items[item_id].loop = self.loop_stack[-1] if self.loop_stack else None
@@ -959,8 +1075,9 @@ class FunctionFlow:
         self.state.live, self.state.reachable = live, reachable
         return ids, True
 
-    def await_(self, val: Val) -> Val:
+    def await_(self, val: Val, via: ast.expr | None = None) -> Val:
         ids, collective = val
+        defer = self.element_work(via)
         if self.partial is not None and self.partial == ids:
             self.partial = None
             return ids, True
@@ -971,12 +1088,12 @@ class FunctionFlow:
         for item_id in ids:
             item = self.items[item_id]
             if item.kind == CORO:
-                self.state.live.discard(item_id)
+                self.discard(item_id, defer)
                 for spawn in item.on_await:
                     produced.add(self.new_item(spawn.kind, item.node, spawn.what, spawn.started))
             elif item.kind == PARAM:
-                self.state.live.discard(item_id)
-        self.settle(ids, collective or len(ids) > 1)
+                self.discard(item_id, defer)
+        self.settle(ids, collective or len(ids) > 1, via)
         return frozenset(produced), False
 
     def call(self, node: ast.Call) -> Val:  # noqa: C901 - the table of known APIs
@@ -1059,7 +1176,7 @@ class FunctionFlow:
             if found is not None:
                 return found
         if meth is not None and recv_val[0]:
-            return self.handle_method(meth, recv_val, args)
+            return self.handle_method(meth, recv_val, args, recv)
         if meth in K.CONTAINER_METHODS and recv_key is not None:
             if args:
                 self.state.env[recv_key] = self.state.env.get(recv_key, frozenset()) | args
@@ -1173,7 +1290,7 @@ class FunctionFlow:
             return EMPTY
         return None
 
-    def handle_method(self, meth: str, recv: Val, args: Ids) -> Val:
+    def handle_method(self, meth: str, recv: Val, args: Ids, via: ast.expr | None) -> Val:
         ids, collective = recv
         if meth in K.START_METHODS:
             for item_id in ids:
@@ -1181,10 +1298,11 @@ class FunctionFlow:
                     self.state.live.add(item_id)
             return EMPTY
         if meth in K.SETTLE_METHODS:
-            self.settle(ids, collective)
+            self.settle(ids, collective, via)
+            defer = self.element_work(via)
             for item_id in ids:
                 if self.items[item_id].kind in (CORO, PARAM):
-                    self.state.live.discard(item_id)
+                    self.discard(item_id, defer)
             return EMPTY
         if meth in K.CONTAINER_METHODS:
             return EMPTY
@@ -1207,8 +1325,9 @@ class FunctionFlow:
                 break
             if index < len(params) and params[index] in summary.settles:
                 ids = positional[index]
-                self.consume(ids)
-                self.settle(ids, True)
+                if self.element_work(arg) is None:
+                    self.consume(ids)
+                self.settle(ids, True, arg)
         for name, ids in kw_vals.items():
             if name is not None and name in summary.settles:
                 self.consume(ids)

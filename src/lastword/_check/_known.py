@@ -43,6 +43,8 @@ SYNC_WAITERS = frozenset(
         "os.wait4",
     }
 )
+WAIT_FOR = frozenset({"asyncio.wait_for", "asyncio.tasks.wait_for"})
+SYNC_AS_COMPLETED = frozenset({"concurrent.futures.as_completed"})
 CALLBACK_METHODS = frozenset({"call_soon", "call_later", "call_at", "call_soon_threadsafe"})
 EXECUTOR_METHODS = frozenset({"submit"})
 EXECUTOR_MAP_METHODS = frozenset({"map"})
