@@ -84,6 +84,8 @@ RawFrame = tuple[str, int, str, None]
 """(filename, line number, function, source line not read yet): a frame, cheap to keep."""
 
 STACK_LIMIT = 64
+MAX_LATE_WORK = 1000
+"""Work tracked for one invocation after its response, at most (more is not attributed)."""
 
 
 def capture_stack(frame: FrameType | None, limit: int = STACK_LIMIT) -> list[RawFrame]:
@@ -109,6 +111,11 @@ class Work:
     """Registered with ``lastword.wait_until``: tracked, never reported as a leftover."""
     cancelled_by_policy = False
     """Cancelled by the 'cancel' policy when the response went out."""
+    service = False
+    """Judged a library's long-lived infrastructure (an idle worker a library started on first
+    use), not the invocation's work: never a leftover, and what it starts later is not attributed."""
+    detached = False
+    """Started after the response by a service (or past MAX_LATE_WORK): not tracked, not logged."""
 
     def __init__(
         self,
@@ -142,6 +149,11 @@ class Work:
 
     def cancel(self) -> bool:
         """Stop the work if it can be stopped; True if it was."""
+        return False
+
+    def in_library(self) -> bool:
+        """Running only a library's code right now (none of the user's): it may be a library's
+        worker finishing a piece of work before it waits for the next."""
         return False
 
     def outlive(self) -> None:
@@ -179,6 +191,8 @@ class Work:
 
     def finished(self, error: BaseException | None, cancelled: bool = False) -> None:
         """Called when the work ends; after the response, this is logged against the invocation."""
+        if self.detached:
+            return
         if self.invocation.responded:
             from ._reports import report_late_finish
 
@@ -193,7 +207,8 @@ class Invocation:
 
     __slots__ = (
         "_id", "function", "policy", "cpu", "timeout", "started", "outcome", "status",
-        "responded", "work", "waited_for", "cancelled", "lifecycle", "loop", "trace", "streamed",
+        "responded", "work", "waited_for", "cancelled", "left", "lifecycle", "loop", "trace",
+        "streamed",
     )
 
     def __init__(
@@ -222,6 +237,9 @@ class Invocation:
         """Leftovers the 'wait' policy held the response for."""
         self.cancelled: list[Work] | None = None
         """Leftovers the 'cancel' policy cancelled."""
+        self.left: list[Work] | None = None
+        """What was still running once the policy was applied: judged once, when settled, so that
+        the log and the report agree even if a library's worker goes idle a moment later."""
         self.lifecycle = lifecycle
         self.loop = loop
         self.trace: tuple[str, str | None] | None = None
@@ -249,6 +267,13 @@ class Invocation:
         return time.monotonic() - self.started
 
     def track(self, work: Work) -> None:
+        if self.responded and not work.handed_off:
+            parent = work.parent
+            if (parent is not None and parent.service) or len(self.work or ()) >= MAX_LATE_WORK:
+                # A library's service works for every invocation, not this finished one; and a
+                # finished invocation must not grow without bound (a leftover loop that never ends).
+                work.detached = True
+                return
         if self.work is None:
             with _FIRST_WORK:  # two threads of one invocation may start its first work at once
                 if self.work is None:

@@ -17,6 +17,9 @@ from . import _reports
 from ._config import BackgroundPolicy, CpuAllocation
 from ._invocation import Invocation, Work
 
+LIBRARY_GRACE = 0.02
+"""Seconds a leftover running only library code may take to go idle before it is judged."""
+
 
 class Lifecycle:
     """Begins, settles and reports the invocations of one function."""
@@ -58,9 +61,16 @@ class Lifecycle:
                     if work.running():
                         self.outliving.add(work)
         if invocation.unawaited():
+            invocation.left = invocation.leftovers()
             invocation.outcome = "unawaited-coroutine"
             return 500
-        leftovers = invocation.leftovers()
+        leftovers = invocation.left = invocation.leftovers()
+        if leftovers and any(w.in_library() for w in leftovers):
+            # A library's worker busy for a moment (writing the log record the function just
+            # emitted, its loop finishing a callback) settles into waiting for its next job: give it
+            # that moment before judging it, so the judgement does not depend on the scheduler.
+            await wait_for([w for w in leftovers if w.in_library()], time.monotonic() + LIBRARY_GRACE)
+            leftovers = invocation.left = invocation.leftovers()
         if not leftovers:
             return None
         policy = invocation.policy
@@ -68,16 +78,15 @@ class Lifecycle:
             started = time.monotonic()
             await wait_for(leftovers, invocation.deadline)
             invocation.waited_for = leftovers
+            invocation.left = [w for w in leftovers if w.running()]
             _reports.report_waited(
-                invocation,
-                leftovers,
-                time.monotonic() - started,
-                finished=not any(w.running() for w in leftovers),
+                invocation, leftovers, time.monotonic() - started, finished=not invocation.left
             )
         elif policy == "cancel":
             invocation.cancelled = [w for w in leftovers if w.cancel()]
             for work in invocation.cancelled:
                 work.cancelled_by_policy = True
+            invocation.left = [w for w in leftovers if not w.cancelled_by_policy]
             if invocation.cancelled:
                 await asyncio.sleep(0)  # let cancelled tasks unwind before the response goes out
         elif policy == "error":
@@ -91,14 +100,13 @@ class Lifecycle:
         invocation.status = status
         if invocation.outcome is None:
             invocation.outcome = "ok" if status < 500 else "crash"
+        left = set(leftovers_at_response(invocation))
         for work in invocation.work or ():
             if work.kind == "unawaited coroutine":
                 _reports.report_leftover(work)
             elif work.cancelled_by_policy:
                 _reports.report_leftover(work, "cancelled (policy 'cancel')")
-            elif work.handed_off or not work.running():
-                continue
-            else:
+            elif work in left:
                 _reports.report_leftover(work)
                 work.outlive()
         if self.observer is not None:
@@ -112,6 +120,13 @@ class Lifecycle:
         return [w for w in pending if w.running()]
 
 
+def leftovers_at_response(invocation: Invocation) -> list[Work]:
+    """What was left running when the response went out (not cancelled, not handed off)."""
+    if invocation.left is not None:
+        return [w for w in invocation.left if w.kind != "unawaited coroutine"]
+    return [w for w in invocation.leftovers() if w.kind != "unawaited coroutine"]
+
+
 async def wait_for(works: list[Work], deadline: float) -> None:
     """Wait until none of ``works`` is running, or until ``deadline`` (monotonic)."""
     delay = 0.0005
@@ -119,9 +134,11 @@ async def wait_for(works: list[Work], deadline: float) -> None:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return
-        tasks = [w.handle for w in works if isinstance(w.handle, asyncio.Future) and not w.handle.done()]
-        if tasks and len(tasks) == sum(1 for w in works if w.running()):
-            await asyncio.wait(tasks, timeout=remaining)
+        running = [w for w in works if w.running()]
+        tasks = [w.handle for w in running if isinstance(w.handle, asyncio.Future)]
+        if tasks and len(tasks) == len(running):
+            # bounded: a task may also stop counting without ending (a library's service going idle)
+            await asyncio.wait(tasks, timeout=min(remaining, 0.05))
             continue
         await asyncio.sleep(min(delay, remaining))
         delay = min(delay * 2, 0.02)

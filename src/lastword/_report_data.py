@@ -69,12 +69,14 @@ def report_of(
     invocation: Invocation, status: int | None = None, streamed: bool = False
 ) -> InvocationReport:
     """A snapshot of ``invocation`` (call it when its response is sent)."""
+    from ._lifecycle import leftovers_at_response
+
     cancelled = invocation.cancelled or []
+    left = set(leftovers_at_response(invocation))
     leftovers = [
         _work(w, "running")
         for w in invocation.work or ()
-        if w.kind == "unawaited coroutine"
-        or (not w.handed_off and w not in cancelled and w.running())
+        if w.kind == "unawaited coroutine" or (w in left and w not in cancelled)
     ]
     return InvocationReport(
         id=invocation.id,

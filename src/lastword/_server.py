@@ -83,7 +83,7 @@ def run_worker(config: Config, sock: socket.socket, loaded: Any = None) -> None:
     try:
         loop.run_until_complete(server.serve(sockets=[sock]))
     finally:
-        loop.close()
+        _tracking.close_loop(loop)
 
 
 def _stopped(signum: int, frame: Any) -> None:

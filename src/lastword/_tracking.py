@@ -14,17 +14,21 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import dis
 import functools
 import gc
 import inspect
 import multiprocessing.process
 import os
+import queue
 import reprlib
+import selectors
 import subprocess
 import sys
 import threading
 import time
 import warnings
+import weakref
 from collections.abc import Callable
 from types import FrameType
 from typing import Any
@@ -35,6 +39,7 @@ from ._invocation import (
     Invocation,
     RawFrame,
     Work,
+    WorkKind,
     current,
     current_work,
     is_user_file,
@@ -165,6 +170,162 @@ def _thread_description(thread: threading.Thread) -> str:
     return repr(thread.name)
 
 
+# --- a library's long-lived infrastructure ----------------------------------------------------
+
+# Work a library starts the first time it is used -- a logging transport's worker thread, a
+# tracer's batch exporter, an asyncio client's flush task, an event loop run in a thread -- is
+# started inside whichever invocation first uses the library, but it serves every invocation for
+# the life of the instance. It is not that invocation's leftover: the user can do nothing about it
+# but create the client at import time, and waiting for it (policy 'wait') would never end.
+#
+# Rule: when the function is done, a thread or task it started that is *idle* -- none of the
+# user's code on its stack, blocked waiting for new input (a queue, an event, a condition, an
+# idle event loop's selector) rather than for a result, a timer or I/O -- is a *service*: not a
+# leftover, not waited for, not cancelled, and what it starts later is not attributed to the
+# invocation. Infrastructure is made once: when the same code starts the same service again in a
+# later invocation while the first one is still alive, it is a leak, reported like any leftover.
+
+_THREADING_FILE = threading.__file__
+_QUEUE_FILE = queue.__file__
+_SELECTORS_FILE = selectors.__file__
+_FUTURES_DIR = os.path.dirname(concurrent.futures.__file__) + os.sep
+_ASYNCIO_DIR = os.path.dirname(asyncio.__file__) + os.sep
+_ASYNCIO_WAITS = {
+    os.path.join(_ASYNCIO_DIR, "queues.py"): "get",  # asyncio.Queue.get
+    os.path.join(_ASYNCIO_DIR, "locks.py"): "wait",  # asyncio.Event.wait, Condition.wait
+}
+_BLOCKING_BUILTINS = frozenset({"get"})
+"""C methods a worker loop blocks in for its next item (``queue.SimpleQueue.get``)."""
+
+
+def _idle_thread_stack(frame: FrameType) -> bool:
+    """A thread's stack (innermost frame first) that is waiting for new input in library code."""
+    innermost = frame
+    caller: FrameType | None = None
+    walk: FrameType | None = frame
+    while walk is not None:
+        filename = walk.f_code.co_filename
+        if is_user_file(filename) or filename.startswith(_FUTURES_DIR):
+            return False  # the user's code is running, or it waits for a result
+        walk = walk.f_back
+    code = innermost.f_code
+    if code.co_filename == _THREADING_FILE:
+        if code.co_name != "wait":  # Thread.join, Semaphore.acquire, ...: waiting for others
+            return False
+        if _notified(innermost):
+            return False  # its input has arrived; it just has not woken up yet
+        caller = innermost.f_back
+        if caller is None:
+            return False
+        if caller.f_code.co_filename == _QUEUE_FILE:
+            return caller.f_code.co_name == "get"  # not Queue.join (a flush) nor a full put()
+        if caller.f_code.co_filename == _THREADING_FILE:
+            # Event.wait() for a signal; with a timeout it is a timer (Timer.run, a delayed commit)
+            return caller.f_code.co_name == "wait" and caller.f_locals.get("timeout") is None
+        return True  # a Condition a library waits on for its next batch
+    if code.co_filename == _SELECTORS_FILE:
+        return code.co_name == "select"  # an idle event loop or socket server
+    return _calling(innermost) in _BLOCKING_BUILTINS
+
+
+def _notified(frame: FrameType) -> bool:
+    """A ``Condition.wait`` frame whose waiter was already notified (``notify`` drops it)."""
+    try:
+        local = frame.f_locals
+        condition, waiter = local.get("self"), local.get("waiter")
+        return waiter is not None and waiter not in getattr(condition, "_waiters", (waiter,))
+    except Exception:  # not the Condition.wait we know
+        return False
+
+
+_callees: dict[tuple[Any, int], str | None] = {}
+
+
+def _calling(frame: FrameType) -> str | None:
+    """The name of what ``frame`` is calling right now (a C function: no frame of its own)."""
+    key = (frame.f_code, frame.f_lasti)
+    if key in _callees:
+        return _callees[key]
+    name: str | None = None
+    try:
+        instructions = list(dis.get_instructions(frame.f_code))
+        index = next(i for i, ins in enumerate(instructions) if ins.offset == frame.f_lasti)
+        call = instructions[index]
+        if call.opname in ("CALL", "CALL_FUNCTION", "CALL_METHOD", "CALL_FUNCTION_KW"):
+            wanted, depth = call.arg or 0, 0
+            for ins in reversed(instructions[:index]):
+                if ins.opname in ("PRECALL", "KW_NAMES", "CACHE"):
+                    continue
+                depth += dis.stack_effect(ins.opcode, ins.arg if ins.opcode >= dis.HAVE_ARGUMENT else None, jump=False)
+                if depth > wanted:  # the value below the arguments: the callable
+                    if ins.opname in ("LOAD_METHOD", "LOAD_ATTR", "LOAD_FAST", "LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME"):
+                        name = str(ins.argval)
+                    break
+    except Exception:  # an unusual frame: not known to be idle
+        name = None
+    if len(_callees) < 4096:
+        _callees[key] = name
+    return name
+
+
+def _idle_coroutine(coro: Any) -> bool:
+    """A task's coroutine chain that is waiting for new input in library code."""
+    if inspect.iscoroutine(coro) and inspect.getcoroutinestate(coro) == inspect.CORO_CREATED:
+        return False  # it has not run yet: it is pending work
+    innermost: FrameType | None = None
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is None:
+            break
+        if is_user_file(frame.f_code.co_filename):
+            return False
+        innermost = frame
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    done = getattr(coro, "done", None)
+    if innermost is None or (done is not None and done()):
+        return False  # what it awaits is there already: it is about to run
+    code = innermost.f_code
+    return _ASYNCIO_WAITS.get(code.co_filename) == code.co_name
+
+
+_services: dict[tuple[Any, ...], list[tuple[Any, str]]] = {}
+"""(app, kind, entry point, site) -> [(weak reference to the thread or task, invocation id)]."""
+_services_lock = threading.Lock()
+
+
+def _alive(handle: Any) -> bool:
+    if handle is None:
+        return False
+    if isinstance(handle, threading.Thread):
+        return handle.is_alive()
+    return not handle.done()
+
+
+def _is_service(work: Any) -> bool:
+    """Judge (once) whether running ``work`` is a library's long-lived infrastructure."""
+    if work.service:
+        return True
+    if work.handed_off or not work.idle():
+        return False
+    site = work.site
+    # per served app: the same source loaded again (another test client) is another app
+    app = id(work.invocation.lifecycle)
+    key = (app, work.kind, work.entry(), site.filename if site else "", site.lineno if site else 0)
+    invocation = work.invocation.id
+    with _services_lock:
+        live = [(ref, by) for ref, by in _services.get(key, ()) if _alive(ref())]
+        if any(by != invocation for _, by in live):
+            _services[key] = live
+            return False  # started again while the first is alive: a leak, not infrastructure
+        try:
+            live.append((weakref.ref(work.handle), invocation))
+        except TypeError:  # pragma: no cover - handles are threads and tasks
+            return False
+        _services[key] = live
+    work.service = True
+    return True
+
+
 # --- kinds of work ---------------------------------------------------------------------------
 
 
@@ -196,7 +357,16 @@ class TaskWork(Work):
         self._description = text
 
     def running(self) -> bool:
-        return not self.task.done()
+        return not self.task.done() and not _is_service(self)
+
+    def idle(self) -> bool:
+        get_coro = getattr(self.task, "get_coro", None)
+        return get_coro is not None and _idle_coroutine(get_coro())
+
+    def entry(self) -> str:
+        get_coro = getattr(self.task, "get_coro", None)
+        coro = get_coro() if get_coro is not None else None
+        return str(getattr(coro, "__qualname__", None) or type(coro).__name__)
 
     def cancel(self) -> bool:
         return self.task.cancel()
@@ -209,7 +379,7 @@ class TaskWork(Work):
 
 
 class FutureWork(Work):
-    kind = "executor job"
+    kind: WorkKind = "executor job"
     future: concurrent.futures.Future[Any]
 
     def attach(self, future: concurrent.futures.Future[Any]) -> None:
@@ -273,7 +443,29 @@ class ThreadWork(Work):
         """Its ``run()`` returned (the thread may take a moment more to die)."""
 
     def running(self) -> bool:
-        return not self.ended and self.thread.is_alive()
+        if self.ended or not self.thread.is_alive():
+            return False
+        return not _is_service(self)
+
+    def idle(self) -> bool:
+        if isinstance(self.thread, threading.Timer):
+            return False  # a timer: its function is still to run
+        frame = sys._current_frames().get(self.thread.ident or -1)
+        return frame is not None and _idle_thread_stack(frame)
+
+    def in_library(self) -> bool:
+        if isinstance(self.thread, threading.Timer):
+            return False
+        frame = sys._current_frames().get(self.thread.ident or -1)
+        while frame is not None:
+            if is_user_file(frame.f_code.co_filename):
+                return False
+            frame = frame.f_back
+        return True
+
+    def entry(self) -> str:
+        target = getattr(self.thread, "_target", None)
+        return _name_of(target) if target is not None else type(self.thread).__qualname__
 
     def cancel(self) -> bool:
         if isinstance(self.thread, threading.Timer) and self.thread.is_alive():
@@ -378,6 +570,8 @@ def install() -> None:
     multiprocessing.process.BaseProcess.start = _mp_start  # type: ignore[method-assign]
     _original["unawaited"] = getattr(warnings, "_warn_unawaited_coroutine", None)
     warnings._warn_unawaited_coroutine = _warn_unawaited  # type: ignore[attr-defined]
+    _original["threadsafe"] = asyncio.run_coroutine_threadsafe
+    asyncio.run_coroutine_threadsafe = asyncio.tasks.run_coroutine_threadsafe = _run_coroutine_threadsafe
     gc.callbacks.append(_gc_phase)
 
 
@@ -394,6 +588,7 @@ def uninstall() -> None:
     multiprocessing.process.BaseProcess.start = _original["mp_start"]  # type: ignore[method-assign]
     if _original["unawaited"] is not None:
         warnings._warn_unawaited_coroutine = _original["unawaited"]  # type: ignore[attr-defined]
+    asyncio.run_coroutine_threadsafe = asyncio.tasks.run_coroutine_threadsafe = _original["threadsafe"]
     if _gc_phase in gc.callbacks:
         gc.callbacks.remove(_gc_phase)
 
@@ -536,6 +731,35 @@ def _mp_start(self: multiprocessing.process.BaseProcess) -> None:
     )
 
 
+class ThreadsafeWork(FutureWork):
+    """A coroutine handed to an event loop from another thread (``run_coroutine_threadsafe``).
+
+    Any loop: also one the user runs in a thread of their own, which lastword's task factory does
+    not see. The task the loop makes for it is this work, not another.
+    """
+
+    kind: WorkKind = "asyncio task"
+    adopting = True
+    """The loop has not made the task yet: the task factory will adopt it, not track it again."""
+
+
+def _run_coroutine_threadsafe(coro: Any, loop: asyncio.AbstractEventLoop) -> concurrent.futures.Future[Any]:
+    original = _original["threadsafe"]
+    invocation = current.get()
+    stack = _capture(sys._getframe(1)) if invocation is not None else None
+    if invocation is None or stack is None:
+        return original(coro, loop)  # type: ignore[no-any-return]
+    work = ThreadsafeWork(invocation, f"{_coroutine_call(coro)} via asyncio.run_coroutine_threadsafe", stack)
+    token = current_work.set(work)  # the loop runs the coroutine in a copy of this context
+    try:
+        future = original(coro, loop)
+    finally:
+        current_work.reset(token)
+    work.attach(future)
+    invocation.track(work)
+    return future  # type: ignore[no-any-return]
+
+
 _collecting: set[int] = set()
 """Threads running the garbage collector right now."""
 
@@ -574,6 +798,11 @@ def _task_factory(
     loop: asyncio.AbstractEventLoop, coro: Any, context: contextvars.Context | None = None, **kwargs: Any
 ) -> asyncio.Task[Any]:
     invocation = current.get() if context is None else context.get(current)
+    if invocation is not None:
+        parent = current_work.get() if context is None else context.get(current_work)
+        if isinstance(parent, ThreadsafeWork) and parent.adopting:
+            parent.adopting = False  # the task run_coroutine_threadsafe makes is that work
+            invocation = None
     stack = _capture(sys._getframe(1)) if invocation is not None else None
     if invocation is None or stack is None:
         if context is None:
@@ -708,3 +937,24 @@ def new_event_loop(use_uvloop: bool = True) -> asyncio.AbstractEventLoop:
 
 
 _LOOP_CLASSES: dict[type, type] = {}
+
+
+def close_loop(loop: asyncio.AbstractEventLoop, timeout: float = 5.0) -> None:
+    """Close the server's loop the way ``asyncio.run`` does: cancel what is still pending first.
+
+    A library's long-lived tasks (a client's flush task, a connection pool's reader) are still
+    pending when the server stops; closing the loop under them leaves coroutines that fail when
+    they are collected ("Event loop is closed", "Task was destroyed but it is pending").
+    """
+    try:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            gathered = asyncio.gather(*pending, return_exceptions=True)
+            loop.run_until_complete(asyncio.wait_for(gathered, timeout))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    except Exception:  # closing must not fail: the server is already down
+        pass
+    finally:
+        loop.close()

@@ -208,7 +208,7 @@ class _InProcessServer:
                 self.failure = exc
                 started.set()
             finally:
-                self.loop.close()
+                _tracking.close_loop(self.loop)
 
         self.thread = threading.Thread(target=serve, name="lastword-testing-server", daemon=True)
         _tracking.start_untracked(self.thread)
