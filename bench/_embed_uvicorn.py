@@ -32,8 +32,13 @@ def main() -> None:
     sock.listen(2048)
     sock.set_inheritable(True)
     config = uvicorn.Config(
-        app, http="httptools", loop="none", lifespan="on", log_level="warning",
-        access_log=False, backlog=2048,
+        app,
+        http="httptools",
+        loop="none",
+        lifespan="on",
+        log_level="warning",
+        access_log=False,
+        backlog=2048,
     )
     server = uvicorn.Server(config)
     loop = uvloop.new_event_loop()  # ours: a subclass / task factory would go here

@@ -139,7 +139,11 @@ def http_get_status(port: int, timeout: float = 2.0, path: str = "/") -> int | N
 
 
 def http_request(
-    port: int, method: str = "GET", path: str = "/", body: bytes = b"", ctype: str = "",
+    port: int,
+    method: str = "GET",
+    path: str = "/",
+    body: bytes = b"",
+    ctype: str = "",
     timeout: float = 5.0,
 ) -> tuple[int, bytes]:
     """A raw HTTP/1.1 request (Connection: close); returns (status, body)."""
@@ -182,15 +186,17 @@ Probe = Callable[[int], "int | None"]
 def json_post_probe(port: int) -> int | None:
     """Readiness probe for echo functions: POST a tiny JSON document."""
     try:
-        status = http_request(port, "POST", "/", b'{"ready": true}', "application/json",
-                              timeout=1.0)[0]
+        status = http_request(
+            port, "POST", "/", b'{"ready": true}', "application/json", timeout=1.0
+        )[0]
     except OSError:
         return None
     return status or None
 
 
-def wait_ready(server: Server, timeout: float = 30.0, path: str = "/",
-               probe: Probe | None = None) -> float:
+def wait_ready(
+    server: Server, timeout: float = 30.0, path: str = "/", probe: Probe | None = None
+) -> float:
     """Tight-poll the port until a 200 arrives; return seconds since process start.
 
     ``probe(port)`` returns a status or None (not reachable yet); the default is
@@ -324,9 +330,7 @@ def parse_wrk(out: str) -> WrkResult:
     if not (rps_m and p50_m and p99_m and req_m):
         raise ValueError("could not parse wrk output:\n" + out)
     errors = 0
-    err_m = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
-    )
+    err_m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if err_m:
         errors = sum(int(x) for x in err_m.groups())
     non_m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -340,12 +344,20 @@ def parse_wrk(out: str) -> WrkResult:
     )
 
 
-def wrk_argv(port: int, duration: float, path: str = "/", script: Path | None = None,
-             connections: int = 50) -> list[str]:
+def wrk_argv(
+    port: int, duration: float, path: str = "/", script: Path | None = None, connections: int = 50
+) -> list[str]:
     argv = [
-        "taskset", "-c", CLIENT_CPU, shutil.which("wrk") or "wrk",
-        "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency",
-        "--timeout", "5s",
+        "taskset",
+        "-c",
+        CLIENT_CPU,
+        shutil.which("wrk") or "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        "--latency",
+        "--timeout",
+        "5s",
     ]
     if script is not None:
         argv += ["-s", str(script)]
@@ -353,14 +365,24 @@ def wrk_argv(port: int, duration: float, path: str = "/", script: Path | None = 
     return argv
 
 
-def run_wrk(port: int, duration: float, path: str = "/", script: Path | None = None,
-            warmup: float = 2.0) -> WrkResult:
+def run_wrk(
+    port: int, duration: float, path: str = "/", script: Path | None = None, warmup: float = 2.0
+) -> WrkResult:
     """Warm up (discarded), then measure."""
     if warmup > 0:
-        subprocess.run(wrk_argv(port, warmup, path, script), capture_output=True,
-                       timeout=warmup + 30, check=False)
-    proc = subprocess.run(wrk_argv(port, duration, path, script), capture_output=True,
-                          text=True, timeout=duration + 30, check=False)
+        subprocess.run(
+            wrk_argv(port, warmup, path, script),
+            capture_output=True,
+            timeout=warmup + 30,
+            check=False,
+        )
+    proc = subprocess.run(
+        wrk_argv(port, duration, path, script),
+        capture_output=True,
+        text=True,
+        timeout=duration + 30,
+        check=False,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stderr.strip()}")
     return parse_wrk(proc.stdout)
@@ -384,8 +406,9 @@ def cold_start(
     with pinned_to_client_cpu():
         for i in range(runs):
             port = free_port()
-            srv = start_server(f"{name}-cold{i}", [a.replace("{port}", str(port)) for a in argv],
-                               port, env=env)
+            srv = start_server(
+                f"{name}-cold{i}", [a.replace("{port}", str(port)) for a in argv], port, env=env
+            )
             try:
                 samples.append(wait_ready(srv, timeout=timeout, path=path, probe=probe))
             finally:

@@ -54,14 +54,20 @@ ALL_WORKLOADS = ["hello_sync", "hello_async", "echo_sync", "echo_async"]
 DEFAULT_LASTWORD_CMD = "{lastword} serve {source} --target {target} --host 127.0.0.1 --port {port}"
 
 # Combinations a runtime cannot serve, with the reason shown in the table.
+_FF_NO_ASYNC = "ff default mode (Flask) does not await an `async def` function: 500 (a coroutine)"
+_FF_ASGI_NO_GET_JSON = "ff --asgi passes a Starlette Request: it has no `get_json()`"
 UNSUPPORTED: dict[tuple[str, str], str] = {
-    ("ff", "hello_async"): "ff default mode (Flask) does not await an `async def` function: 500 ('it was a coroutine')",
-    ("ff", "echo_async"): "ff default mode (Flask) does not await an `async def` function: 500 ('it was a coroutine')",
-    ("ff-asgi", "echo_sync"): "ff --asgi passes a Starlette Request: it has no `get_json()`",
+    ("ff", "hello_async"): _FF_NO_ASYNC,
+    ("ff", "echo_async"): _FF_NO_ASYNC,
+    ("ff-asgi", "echo_sync"): _FF_ASGI_NO_GET_JSON,
 }
 # The bare ceiling serves a fixed ASGI app per workload.
-BARE_APP = {"hello_sync": "asgi_hello", "hello_async": "asgi_hello",
-            "echo_sync": "asgi_echo", "echo_async": "asgi_echo"}
+BARE_APP = {
+    "hello_sync": "asgi_hello",
+    "hello_async": "asgi_hello",
+    "echo_sync": "asgi_echo",
+    "echo_async": "asgi_echo",
+}
 
 
 # --------------------------------------------------------------------------- runtimes
@@ -77,8 +83,9 @@ class Runtime:
 
     def argv(self, workload: str, port: int) -> list[str]:
         target = BARE_APP[workload] if self.name == "bare" else workload
-        return [a.replace("{target}", target).replace("{port}", str(port))
-                for a in self.argv_template]
+        return [
+            a.replace("{target}", target).replace("{port}", str(port)) for a in self.argv_template
+        ]
 
 
 def _lastword_exe() -> str | None:
@@ -103,14 +110,22 @@ def ensure_ff_venv(log: list[str]) -> str:
         extras = _ff_extras(py)
         spec = FF_SPEC.replace("==", "[asgi]==") if "asgi" in extras else FF_SPEC
         print(f"installing {spec} into {FF_VENV.relative_to(REPO)} ...", flush=True)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        spec], check=True, timeout=600)
-        missing = [m for m in ("starlette", "uvicorn", "uvicorn_worker")
-                   if subprocess.run([str(py), "-c", f"import {m}"],
-                                     capture_output=True, timeout=60).returncode]
+        subprocess.run(
+            [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", spec],
+            check=True,
+            timeout=600,
+        )
+        missing = [
+            m
+            for m in ("starlette", "uvicorn", "uvicorn_worker")
+            if subprocess.run(
+                [str(py), "-c", f"import {m}"], capture_output=True, timeout=60
+            ).returncode
+        ]
         if missing:
-            subprocess.run([str(py), "-m", "pip", "install", "-q", *FF_ASGI_DEPS],
-                           check=True, timeout=600)
+            subprocess.run(
+                [str(py), "-m", "pip", "install", "-q", *FF_ASGI_DEPS], check=True, timeout=600
+            )
         log.append(f"installed `{spec}` in bench/.venvs/ff")
         stamp.write_text(FF_SPEC + "\n")
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as e:
@@ -122,9 +137,24 @@ def _ff_extras(py: Path) -> set[str]:
     """Ask pip (in the ff venv) whether functions-framework 3.10.2 declares an `asgi` extra."""
     try:
         out = subprocess.run(
-            [str(py), "-m", "pip", "install", "--dry-run", "-q", "--report", "-",
-             "--disable-pip-version-check", "--no-deps", FF_SPEC],
-            capture_output=True, text=True, timeout=300, check=False).stdout
+            [
+                str(py),
+                "-m",
+                "pip",
+                "install",
+                "--dry-run",
+                "-q",
+                "--report",
+                "-",
+                "--disable-pip-version-check",
+                "--no-deps",
+                FF_SPEC,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        ).stdout
         report = json.loads(out)
         meta = report["install"][0]["metadata"] if report.get("install") else {}
         return set(meta.get("provides_extra", []) or [])
@@ -132,25 +162,44 @@ def _ff_extras(py: Path) -> set[str]:
         return set()
 
 
-def build_runtimes(lastword_cmd: str, want: Sequence[str], setup_log: list[str]) -> dict[str, Runtime]:
+def build_runtimes(
+    lastword_cmd: str, want: Sequence[str], setup_log: list[str]
+) -> dict[str, Runtime]:
     rts: dict[str, Runtime] = {}
     if "lastword" in want or "lastword-notrack" in want:
         exe = _lastword_exe()
-        tmpl = shlex.split(lastword_cmd.replace("{lastword}", exe or "lastword")
-                           .replace("{source}", SOURCE))
+        tmpl = shlex.split(
+            lastword_cmd.replace("{lastword}", exe or "lastword").replace("{source}", SOURCE)
+        )
         why = "" if exe else "`lastword` is not installed in this python (pip install -e .)"
         rts["lastword"] = Runtime("lastword", "lastword", tmpl, {"LASTWORD_TRACKING": "on"}, why)
-        rts["lastword-notrack"] = Runtime("lastword-notrack", "lastword (tracking off)", tmpl,
-                                          {"LASTWORD_TRACKING": "off"}, why)
+        rts["lastword-notrack"] = Runtime(
+            "lastword-notrack", "lastword (tracking off)", tmpl, {"LASTWORD_TRACKING": "off"}, why
+        )
     if "ff" in want or "ff-asgi" in want:
         why = ensure_ff_venv(setup_log)
         ffx = str(FF_VENV / "bin" / "functions-framework")
-        base = [ffx, "--source", SOURCE, "--target", "{target}", "--host", h.HOST, "--port", "{port}"]
+        base = [
+            ffx,
+            "--source",
+            SOURCE,
+            "--target",
+            "{target}",
+            "--host",
+            h.HOST,
+            "--port",
+            "{port}",
+        ]
         rts["ff"] = Runtime("ff", "functions-framework (default: gunicorn)", base, {}, why)
-        rts["ff-asgi"] = Runtime("ff-asgi", "functions-framework --asgi", base + ["--asgi"], {}, why)
+        rts["ff-asgi"] = Runtime(
+            "ff-asgi", "functions-framework --asgi", base + ["--asgi"], {}, why
+        )
     if "bare" in want:
-        rts["bare"] = Runtime("bare", "bare uvicorn+uvloop+httptools (ceiling)",
-                              [sys.executable, str(BENCH / "_embed_uvicorn.py"), "{target}", "{port}"])
+        rts["bare"] = Runtime(
+            "bare",
+            "bare uvicorn+uvloop+httptools (ceiling)",
+            [sys.executable, str(BENCH / "_embed_uvicorn.py"), "{target}", "{port}"],
+        )
     return {k: v for k, v in rts.items() if k in want}
 
 
@@ -192,6 +241,7 @@ class Cell:
     p50: list[float] = dataclasses.field(default_factory=list)
     p99: list[float] = dataclasses.field(default_factory=list)
     rss: list[float] = dataclasses.field(default_factory=list)
+    rounds: list[int] = dataclasses.field(default_factory=list)
     skip: str = ""
     error: str = ""
 
@@ -200,7 +250,9 @@ class Cell:
         return statistics.median(xs) if xs else float("nan")
 
 
-def measure(rt: Runtime, workload: str, duration: float, warmup: float) -> tuple[h.WrkResult, float]:
+def measure(
+    rt: Runtime, workload: str, duration: float, warmup: float
+) -> tuple[h.WrkResult, float]:
     port = h.free_port()
     srv = h.start_server(f"{rt.name}-{workload}", rt.argv(workload, port), port, env=rt.env)
     try:
@@ -217,23 +269,41 @@ def measure(rt: Runtime, workload: str, duration: float, warmup: float) -> tuple
     finally:
         srv.stop()
     if not res.ok:
-        raise RuntimeError(f"wrk: {res.requests} requests, {res.non2xx} non-2xx, "
-                           f"{res.errors} socket errors")
+        raise RuntimeError(
+            f"wrk: {res.requests} requests, {res.non2xx} non-2xx, {res.errors} socket errors"
+        )
     return res, rss
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run (default 10)")
-    ap.add_argument("--warmup", type=float, default=2.0, help="seconds of discarded warm-up (default 2)")
-    ap.add_argument("--rounds", type=int, default=1,
-                    help="repeat the whole interleaved matrix N times, keep medians (default 1)")
-    ap.add_argument("--cold-runs", type=int, default=10, help="cold starts per runtime (default 10)")
+    ap.add_argument(
+        "--warmup", type=float, default=2.0, help="seconds of discarded warm-up (default 2)"
+    )
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="repeat the whole interleaved matrix N times, keep medians (default 1)",
+    )
+    ap.add_argument(
+        "--cold-runs", type=int, default=10, help="cold starts per runtime (default 10)"
+    )
     ap.add_argument("--only", default=",".join(ALL_RUNTIMES), help="runtimes, comma-separated")
-    ap.add_argument("--workloads", default=",".join(ALL_WORKLOADS), help="workloads, comma-separated")
-    ap.add_argument("--quick", action="store_true", help="smoke test: 2s runs, 1s warm-up, 3 cold starts")
-    ap.add_argument("--lastword-cmd", default=DEFAULT_LASTWORD_CMD,
-                    help=f"command template for lastword (default: {DEFAULT_LASTWORD_CMD!r})")
+    ap.add_argument(
+        "--workloads", default=",".join(ALL_WORKLOADS), help="workloads, comma-separated"
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="smoke test: 2s runs, 1s warm-up, 3 cold starts"
+    )
+    ap.add_argument(
+        "--lastword-cmd",
+        default=DEFAULT_LASTWORD_CMD,
+        help=f"command template for lastword (default: {DEFAULT_LASTWORD_CMD!r})",
+    )
     ap.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     args = ap.parse_args(argv)
     if args.quick:
@@ -259,7 +329,9 @@ def main(argv: list[str] | None = None) -> int:
         if rt.unavailable:
             print(f"SKIP {rt.name}: {rt.unavailable}")
 
-    cells: dict[tuple[str, str], Cell] = {(rt.name, w): Cell() for rt in runtimes for w in workloads}
+    cells: dict[tuple[str, str], Cell] = {
+        (rt.name, w): Cell() for rt in runtimes for w in workloads
+    }
     for rt in runtimes:
         for w in workloads:
             c = cells[(rt.name, w)]
@@ -268,7 +340,8 @@ def main(argv: list[str] | None = None) -> int:
 
     for r in range(args.rounds):
         for w in workloads:
-            for rt in runtimes:
+            # alternate the order every round so slow drift of the machine cancels out
+            for rt in runtimes if r % 2 == 0 else runtimes[::-1]:
                 c = cells[(rt.name, w)]
                 if c.skip or rt.name in broken:
                     continue
@@ -282,12 +355,15 @@ def main(argv: list[str] | None = None) -> int:
                     if "before serving" in msg or "no 200 within" in msg:
                         broken[rt.name] = c.error
                     continue
+                c.rounds.append(r)
                 c.rps.append(res.rps)
                 c.p50.append(res.p50_ms)
                 c.p99.append(res.p99_ms)
                 c.rss.append(rss)
-                print(f"{res.rps:9.0f} req/s  p50 {res.p50_ms:6.2f} ms  p99 {res.p99_ms:7.2f} ms"
-                      f"  rss {rss:6.1f} MiB")
+                print(
+                    f"{res.rps:9.0f} req/s  p50 {res.p50_ms:6.2f} ms  p99 {res.p99_ms:7.2f} ms"
+                    f"  rss {rss:6.1f} MiB"
+                )
 
     # cold start: hello_sync for every runtime (the bare app for "bare")
     cold: dict[str, list[float]] = {}
@@ -298,16 +374,28 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"cold start {rt.name:17s}", end=" ", flush=True)
         try:
-            cold[rt.name] = h.cold_start(f"{rt.name}-cold", _cold_argv(rt), args.cold_runs,
-                                         env=rt.env)
-            print(f"median {h.median(cold[rt.name]) * 1000:.0f} ms "
-                  f"(min {min(cold[rt.name]) * 1000:.0f}, max {max(cold[rt.name]) * 1000:.0f})")
+            cold[rt.name] = h.cold_start(
+                f"{rt.name}-cold", _cold_argv(rt), args.cold_runs, env=rt.env
+            )
+            print(
+                f"median {h.median(cold[rt.name]) * 1000:.0f} ms "
+                f"(min {min(cold[rt.name]) * 1000:.0f}, max {max(cold[rt.name]) * 1000:.0f})"
+            )
         except Exception as e:  # noqa: BLE001
             cold_err[rt.name] = str(e).strip().splitlines()[0]
             print(f"FAILED: {e}")
 
-    report = render(args, runtimes, workloads, cells, cold, cold_err, setup_log,
-                    time.monotonic() - t_start, argv if argv is not None else sys.argv[1:])
+    report = render(
+        args,
+        runtimes,
+        workloads,
+        cells,
+        cold,
+        cold_err,
+        setup_log,
+        time.monotonic() - t_start,
+        argv if argv is not None else sys.argv[1:],
+    )
     print()
     print(report)
     if not args.no_write:
@@ -327,19 +415,26 @@ def _cold_argv(rt: Runtime) -> list[str]:
 
 def _versions() -> dict[str, str]:
     out: dict[str, str] = {}
-    for py, pkgs in ((sys.executable, ["lastword", "uvicorn", "uvloop", "httptools", "starlette", "flask"]),
-                     (str(FF_VENV / "bin" / "python"),
-                      ["functions-framework", "gunicorn", "uvicorn", "uvicorn-worker", "starlette", "flask"])):
+    for py, pkgs in (
+        (sys.executable, ["lastword", "uvicorn", "uvloop", "httptools", "starlette", "flask"]),
+        (
+            str(FF_VENV / "bin" / "python"),
+            ["functions-framework", "gunicorn", "uvicorn", "uvicorn-worker", "starlette", "flask"],
+        ),
+    ):
         if not Path(py).exists():
             continue
-        script = ("import importlib.metadata as m,json,sys\nd={}\n"
-                  "for p in sys.argv[1:]:\n"
-                  "    try: d[p]=m.version(p)\n"
-                  "    except m.PackageNotFoundError: d[p]='-'\n"
-                  "print(json.dumps(d))")
+        script = (
+            "import importlib.metadata as m,json,sys\nd={}\n"
+            "for p in sys.argv[1:]:\n"
+            "    try: d[p]=m.version(p)\n"
+            "    except m.PackageNotFoundError: d[p]='-'\n"
+            "print(json.dumps(d))"
+        )
         try:
-            res = subprocess.run([py, "-c", script, *pkgs], capture_output=True, text=True,
-                                 timeout=60, check=True)
+            res = subprocess.run(
+                [py, "-c", script, *pkgs], capture_output=True, text=True, timeout=60, check=True
+            )
             vers = json.loads(res.stdout)
         except (subprocess.SubprocessError, ValueError, OSError):
             continue
@@ -360,10 +455,17 @@ def _target(value: float, op: str, goal: float) -> str:
     return ("PASS" if ok else "FAIL") + f" (target {op} {goal:g})"
 
 
-def render(args: argparse.Namespace, runtimes: list[Runtime], workloads: list[str],
-           cells: dict[tuple[str, str], Cell], cold: dict[str, list[float]],
-           cold_err: dict[str, str], setup_log: list[str], elapsed: float,
-           argv: Sequence[str]) -> str:
+def render(
+    args: argparse.Namespace,
+    runtimes: list[Runtime],
+    workloads: list[str],
+    cells: dict[tuple[str, str], Cell],
+    cold: dict[str, list[float]],
+    cold_err: dict[str, str],
+    setup_log: list[str],
+    elapsed: float,
+    argv: Sequence[str],
+) -> str:
     info = h.machine_info()
     cmd = "python bench/run.py" + ("" if not argv else " " + " ".join(shlex.quote(a) for a in argv))
     lines = [
@@ -383,74 +485,137 @@ def render(args: argparse.Namespace, runtimes: list[Runtime], workloads: list[st
         f"cold start = median of {args.cold_runs}, RSS = sum over the process tree after the load",
     ]
     lines += [f"- setup: {s}" for s in setup_log]
-    lines += ["", "## Throughput, latency, memory", "",
-              "| workload | runtime | req/s | p50 ms | p99 ms | RSS MiB | note |",
-              "|---|---|---:|---:|---:|---:|---|"]
+    lines += [
+        "",
+        "## Throughput, latency, memory",
+        "",
+        "| workload | runtime | req/s | req/s range | p50 ms | p99 ms | RSS MiB | note |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
     for w in workloads:
         for rt in runtimes:
             c = cells[(rt.name, w)]
             if c.rps:
-                lines.append(f"| {w} | {rt.name} | {c.med(c.rps):,.0f} | {c.med(c.p50):.2f} | "
-                             f"{c.med(c.p99):.2f} | {c.med(c.rss):.1f} | |")
+                spread = f"{min(c.rps):,.0f}–{max(c.rps):,.0f}" if len(c.rps) > 1 else "–"
+                lines.append(
+                    f"| {w} | {rt.name} | {c.med(c.rps):,.0f} | {spread} | {c.med(c.p50):.2f} | "
+                    f"{c.med(c.p99):.2f} | {c.med(c.rss):.1f} | |"
+                )
             else:
                 note = f"skipped: {c.skip}" if c.skip else f"failed: {c.error or 'not run'}"
-                lines.append(f"| {w} | {rt.name} | – | – | – | – | {note.replace('|', '/')} |")
-    lines += ["", "## Cold start (process start → first 200, hello_sync)", "",
-              "| runtime | median ms | min ms | max ms | runs |", "|---|---:|---:|---:|---:|"]
+                lines.append(f"| {w} | {rt.name} | – | – | – | – | – | {note.replace('|', '/')} |")
+    lines += [
+        "",
+        "## Cold start (process start → first 200, hello_sync)",
+        "",
+        "| runtime | median ms | min ms | max ms | runs |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for rt in runtimes:
         xs = cold.get(rt.name)
         if xs:
-            lines.append(f"| {rt.name} | {h.median(xs) * 1000:.0f} | {min(xs) * 1000:.0f} | "
-                         f"{max(xs) * 1000:.0f} | {len(xs)} |")
+            lines.append(
+                f"| {rt.name} | {h.median(xs) * 1000:.0f} | {min(xs) * 1000:.0f} | "
+                f"{max(xs) * 1000:.0f} | {len(xs)} |"
+            )
         else:
             lines.append(f"| {rt.name} | – | – | – | {cold_err.get(rt.name, 'not run')} |")
 
-    def rps(rt: str, w: str) -> float:
-        c = cells.get((rt, w))
-        return c.med(c.rps) if c else float("nan")
+    def rps_ratio(a: str, b: str, w: str) -> float:
+        """Median of per-round paired ratios (robust to drift between rounds)."""
+        ca, cb = cells.get((a, w)), cells.get((b, w))
+        if not ca or not cb or not ca.rps or not cb.rps:
+            return float("nan")
+        if ca.rounds == cb.rounds:
+            return statistics.median(x / y for x, y in zip(ca.rps, cb.rps, strict=True))
+        return ca.med(ca.rps) / cb.med(cb.rps)
 
-    def rss(rt: str, w: str) -> float:
-        c = cells.get((rt, w))
-        return c.med(c.rss) if c else float("nan")
+    def rss_ratio(a: str, b: str, w: str) -> float:
+        ca, cb = cells.get((a, w)), cells.get((b, w))
+        if not ca or not cb or not ca.rss or not cb.rss:
+            return float("nan")
+        return ca.med(ca.rss) / cb.med(cb.rss)
 
-    def cold_med(rt: str) -> float:
-        return h.median(cold[rt]) if cold.get(rt) else float("nan")
+    def cold_ratio(a: str, b: str) -> float:
+        if not cold.get(a) or not cold.get(b):
+            return float("nan")
+        return h.median(cold[a]) / h.median(cold[b])
 
-    rows: list[tuple[str, float, str]] = [
-        ("hello_sync req/s: lastword / ff default", rps("lastword", "hello_sync") / rps("ff", "hello_sync"),
-         _target(rps("lastword", "hello_sync") / rps("ff", "hello_sync"), ">=", 3.0)),
-        ("hello_sync req/s: lastword / bare", rps("lastword", "hello_sync") / rps("bare", "hello_sync"), ""),
-        ("hello_async req/s: lastword / ff --asgi", rps("lastword", "hello_async") / rps("ff-asgi", "hello_async"),
-         _target(rps("lastword", "hello_async") / rps("ff-asgi", "hello_async"), ">=", 2.0)),
-        ("hello_async req/s: lastword / bare", rps("lastword", "hello_async") / rps("bare", "hello_async"),
-         _target(rps("lastword", "hello_async") / rps("bare", "hello_async"), ">=", 0.75)),
-        ("echo_sync req/s: lastword / ff default", rps("lastword", "echo_sync") / rps("ff", "echo_sync"), ""),
-        ("echo_async req/s: lastword / ff --asgi", rps("lastword", "echo_async") / rps("ff-asgi", "echo_async"), ""),
-        ("echo_async req/s: lastword / bare", rps("lastword", "echo_async") / rps("bare", "echo_async"), ""),
-        ("cold start: lastword / ff default", cold_med("lastword") / cold_med("ff"),
-         _target(cold_med("lastword") / cold_med("ff"), "<=", 0.6)),
-        ("cold start: lastword / ff --asgi", cold_med("lastword") / cold_med("ff-asgi"), ""),
-        ("RSS after hello_sync load: lastword / ff default", rss("lastword", "hello_sync") / rss("ff", "hello_sync"),
-         _target(rss("lastword", "hello_sync") / rss("ff", "hello_sync"), "<=", 0.75)),
-        ("RSS after hello_async load: lastword / ff --asgi",
-         rss("lastword", "hello_async") / rss("ff-asgi", "hello_async"), ""),
-        ("hello_sync req/s: tracking on / off",
-         rps("lastword", "hello_sync") / rps("lastword-notrack", "hello_sync"),
-         _target(rps("lastword", "hello_sync") / rps("lastword-notrack", "hello_sync"), ">=", 0.95)),
-        ("hello_async req/s: tracking on / off",
-         rps("lastword", "hello_async") / rps("lastword-notrack", "hello_async"),
-         _target(rps("lastword", "hello_async") / rps("lastword-notrack", "hello_async"), ">=", 0.95)),
-        ("echo_async req/s: tracking on / off",
-         rps("lastword", "echo_async") / rps("lastword-notrack", "echo_async"), ""),
+    # (label, value, target op, target) -- op "" means no target
+    specs: list[tuple[str, float, str, float]] = [
+        (
+            "hello_sync req/s: lastword / ff default",
+            rps_ratio("lastword", "ff", "hello_sync"),
+            ">=",
+            3.0,
+        ),
+        ("hello_sync req/s: lastword / bare", rps_ratio("lastword", "bare", "hello_sync"), "", 0),
+        (
+            "hello_async req/s: lastword / ff --asgi",
+            rps_ratio("lastword", "ff-asgi", "hello_async"),
+            ">=",
+            2.0,
+        ),
+        (
+            "hello_async req/s: lastword / bare",
+            rps_ratio("lastword", "bare", "hello_async"),
+            ">=",
+            0.75,
+        ),
+        ("echo_sync req/s: lastword / ff default", rps_ratio("lastword", "ff", "echo_sync"), "", 0),
+        (
+            "echo_async req/s: lastword / ff --asgi",
+            rps_ratio("lastword", "ff-asgi", "echo_async"),
+            "",
+            0,
+        ),
+        ("echo_async req/s: lastword / bare", rps_ratio("lastword", "bare", "echo_async"), "", 0),
+        ("cold start: lastword / ff default", cold_ratio("lastword", "ff"), "<=", 0.6),
+        ("cold start: lastword / ff --asgi", cold_ratio("lastword", "ff-asgi"), "", 0),
+        (
+            "RSS after hello_sync load: lastword / ff default",
+            rss_ratio("lastword", "ff", "hello_sync"),
+            "<=",
+            0.75,
+        ),
+        (
+            "RSS after hello_async load: lastword / ff --asgi",
+            rss_ratio("lastword", "ff-asgi", "hello_async"),
+            "",
+            0,
+        ),
+        (
+            "hello_sync req/s: tracking on / off",
+            rps_ratio("lastword", "lastword-notrack", "hello_sync"),
+            ">=",
+            0.95,
+        ),
+        (
+            "hello_async req/s: tracking on / off",
+            rps_ratio("lastword", "lastword-notrack", "hello_async"),
+            ">=",
+            0.95,
+        ),
+        (
+            "echo_async req/s: tracking on / off",
+            rps_ratio("lastword", "lastword-notrack", "echo_async"),
+            "",
+            0,
+        ),
     ]
+    rows = [(label, v, _target(v, op, goal) if op else "") for label, v, op, goal in specs]
     lines += ["", "## Ratios", "", "| ratio | value | target |", "|---|---:|---|"]
     for label, value, target in rows:
         lines.append(f"| {label} | {h.fmt_ratio(value)} | {target or '–'} |")
     skipped = sorted({c.skip for c in cells.values() if c.skip})
     if skipped:
         lines += ["", "Skipped combinations: " + "; ".join(skipped) + "."]
-    lines += ["", "Single runs on a shared 2-core machine are noisy (±5–10 %); "
-              "use `--rounds 3` before trusting a ratio near its target."]
+    lines += [
+        "",
+        "req/s ratios are the median of per-round paired ratios (runtimes interleaved, order "
+        "alternating each round). The machine is shared and noisy (see the req/s range): "
+        "use `--rounds 3` or more before trusting a ratio near its target.",
+    ]
     return "\n".join(lines)
 
 

@@ -54,32 +54,77 @@ def _uvicorn(w: str) -> list[str]:
 
 
 def _uvicorn_cli(w: str) -> list[str]:
-    return [PY, "-m", "uvicorn", f"server_apps:asgi_{w}", "--app-dir", str(BENCH),
-            "--host", h.HOST, "--port", "{port}", "--loop", "uvloop", "--http", "httptools",
-            "--log-level", "warning", "--no-access-log"]
+    return [
+        PY,
+        "-m",
+        "uvicorn",
+        f"server_apps:asgi_{w}",
+        "--app-dir",
+        str(BENCH),
+        "--host",
+        h.HOST,
+        "--port",
+        "{port}",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
 
 
 def _granian(iface: str) -> Callable[[str], list[str]]:
     def argv(w: str) -> list[str]:
-        return [PY, "-m", "granian", "--interface", iface, f"server_apps:{iface}_{w}",
-                "--working-dir", str(BENCH), "--host", h.HOST, "--port", "{port}",
-                "--workers", "1", "--loop", "uvloop", "--no-log"]
+        return [
+            PY,
+            "-m",
+            "granian",
+            "--interface",
+            iface,
+            f"server_apps:{iface}_{w}",
+            "--working-dir",
+            str(BENCH),
+            "--host",
+            h.HOST,
+            "--port",
+            "{port}",
+            "--workers",
+            "1",
+            "--loop",
+            "uvloop",
+            "--no-log",
+        ]
+
     return argv
 
 
 def _granian_embed(iface: str) -> Callable[[str], list[str]]:
     def argv(w: str) -> list[str]:
         return [PY, str(BENCH / "_embed_granian.py"), f"{iface}_{w}", "{port}", iface]
+
     return argv
 
 
 CANDIDATES: list[Candidate] = [
-    Candidate("uvicorn", "uvicorn 0.54 embedded: own socket + own uvloop loop, httptools", _uvicorn),
-    Candidate("uvicorn-cli", "uvicorn CLI --loop uvloop --http httptools (reference)", _uvicorn_cli),
-    Candidate("granian-asgi", "granian CLI --interface asgi --workers 1 --loop uvloop", _granian("asgi")),
-    Candidate("granian-rsgi", "granian CLI --interface rsgi --workers 1 --loop uvloop", _granian("rsgi")),
-    Candidate("granian-embed-asgi", "granian.server.embed.Server (ASGI) on our uvloop loop",
-              _granian_embed("asgi")),
+    Candidate(
+        "uvicorn", "uvicorn 0.54 embedded: own socket + own uvloop loop, httptools", _uvicorn
+    ),
+    Candidate(
+        "uvicorn-cli", "uvicorn CLI --loop uvloop --http httptools (reference)", _uvicorn_cli
+    ),
+    Candidate(
+        "granian-asgi", "granian CLI --interface asgi --workers 1 --loop uvloop", _granian("asgi")
+    ),
+    Candidate(
+        "granian-rsgi", "granian CLI --interface rsgi --workers 1 --loop uvloop", _granian("rsgi")
+    ),
+    Candidate(
+        "granian-embed-asgi",
+        "granian.server.embed.Server (ASGI) on our uvloop loop",
+        _granian_embed("asgi"),
+    ),
 ]
 
 
@@ -95,7 +140,9 @@ class Cell:
         return statistics.median(xs) if xs else float("nan")
 
 
-def measure_load(c: Candidate, workload: str, duration: float, warmup: float) -> tuple[h.WrkResult, float]:
+def measure_load(
+    c: Candidate, workload: str, duration: float, warmup: float
+) -> tuple[h.WrkResult, float]:
     path, script = WORKLOADS[workload]
     port = h.free_port()
     argv = [a.replace("{port}", str(port)) for a in c.argv(workload)]
@@ -107,7 +154,9 @@ def measure_load(c: Candidate, workload: str, duration: float, warmup: float) ->
     finally:
         srv.stop()
     if not res.ok:
-        raise RuntimeError(f"wrk saw errors={res.errors} non2xx={res.non2xx} requests={res.requests}")
+        raise RuntimeError(
+            f"wrk saw errors={res.errors} non2xx={res.non2xx} requests={res.requests}"
+        )
     return res, rss
 
 
@@ -117,7 +166,9 @@ def _wait_echo(srv: h.Server) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--duration", type=float, default=10.0)
     ap.add_argument("--warmup", type=float, default=2.0)
     ap.add_argument("--rounds", type=int, default=1)
@@ -146,11 +197,15 @@ def main(argv: list[str] | None = None) -> int:
                 cell.p50.append(res.p50_ms)
                 cell.p99.append(res.p99_ms)
                 cell.rss.append(rss)
-                print(f"{res.rps:9.0f} req/s  p50 {res.p50_ms:6.2f} ms  p99 {res.p99_ms:6.2f} ms  rss {rss:5.1f} MiB")
+                print(
+                    f"{res.rps:9.0f} req/s  p50 {res.p50_ms:6.2f} ms  p99 {res.p99_ms:6.2f} ms  rss {rss:5.1f} MiB"
+                )
         for c in cands:
             try:
                 cold[c.name] += h.cold_start(f"choice-{c.name}", c.argv("hello"), args.cold_runs)
-                print(f"[round {r + 1}] {c.name:20s} cold start median {h.median(cold[c.name]) * 1000:.0f} ms")
+                print(
+                    f"[round {r + 1}] {c.name:20s} cold start median {h.median(cold[c.name]) * 1000:.0f} ms"
+                )
             except Exception as e:  # noqa: BLE001
                 cold_err[c.name] = str(e).splitlines()[0]
                 print(f"[round {r + 1}] {c.name:20s} cold start FAILED: {cold_err[c.name]}")
@@ -163,14 +218,19 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def render(cands: list[Candidate], cells: dict[tuple[str, str], Cell],
-           cold: dict[str, list[float]], args: argparse.Namespace) -> str:
+def render(
+    cands: list[Candidate],
+    cells: dict[tuple[str, str], Cell],
+    cold: dict[str, list[float]],
+    args: argparse.Namespace,
+) -> str:
     base = cands[0].name
     lines = [
         f"Command: `python bench/server_choice.py --duration {args.duration:g} --rounds {args.rounds}"
         f" --cold-runs {args.cold_runs}`  ",
         f"Date: {datetime.datetime.now().isoformat(timespec='seconds')}; machine: "
-        + ", ".join(f"{k}={v}" for k, v in h.machine_info().items()) + "  ",
+        + ", ".join(f"{k}={v}" for k, v in h.machine_info().items())
+        + "  ",
         "Server on core 0, `wrk -t1 -c50 --latency` on core 1; median over rounds. "
         f"Ratios are vs `{base}`.",
         "",

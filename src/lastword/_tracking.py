@@ -813,9 +813,14 @@ def _task_factory(
         task = asyncio.Task(coro, loop=loop, context=own, **kwargs)  # type: ignore[call-arg]
         work = TaskWork(invocation, task, stack)
         own.run(current_work.set, work)
-    else:  # pragma: no cover - Python 3.10
-        task = asyncio.Task(coro, loop=loop, **kwargs)
-        work = TaskWork(invocation, task, stack)
+    else:  # pragma: no cover - Python 3.10: a task copies the context it is created in
+        work = TaskWork.__new__(TaskWork)
+        token = current_work.set(work)
+        try:
+            task = asyncio.Task(coro, loop=loop, **kwargs)
+        finally:
+            current_work.reset(token)
+        work.__init__(invocation, task, stack)  # type: ignore[misc]
     invocation.track(work)
     return task
 
