@@ -88,10 +88,35 @@ class Runtime:
         ]
 
 
-def _lastword_exe() -> str | None:
-    local = Path(sys.executable).parent / "lastword"
-    if local.exists():
-        return str(local)
+LW_VENV = BENCH / ".venvs" / "lastword"
+
+
+def ensure_lastword_venv(log: list[str]) -> str:
+    """Create bench/.venvs/lastword with this checkout installed (editable), like ff's venv.
+
+    Both runtimes then start from a clean venv: the harness python's site-packages (and any
+    .pth files in it) would add to lastword's cold start only. Returns '' or an error.
+    """
+    py = LW_VENV / "bin" / "python"
+    try:
+        if not py.exists():
+            print(f"creating {LW_VENV.relative_to(REPO)} ...", flush=True)
+            subprocess.run([sys.executable, "-m", "venv", str(LW_VENV)], check=True, timeout=300)
+        if not (LW_VENV / "bin" / "lastword").exists():
+            subprocess.run(
+                [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", str(REPO)],
+                check=True,
+                timeout=600,
+            )
+            log.append("installed this checkout (editable) in bench/.venvs/lastword")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as e:
+        return f"could not set up {LW_VENV}: {e}"
+    return ""
+
+
+def _lastword_exe(setup_log: list[str]) -> str | None:
+    if not ensure_lastword_venv(setup_log):
+        return str(LW_VENV / "bin" / "lastword")
     return shutil.which("lastword")
 
 
@@ -167,7 +192,7 @@ def build_runtimes(
 ) -> dict[str, Runtime]:
     rts: dict[str, Runtime] = {}
     if "lastword" in want or "lastword-notrack" in want:
-        exe = _lastword_exe()
+        exe = _lastword_exe(setup_log)
         tmpl = shlex.split(
             lastword_cmd.replace("{lastword}", exe or "lastword").replace("{source}", SOURCE)
         )
@@ -198,9 +223,16 @@ def build_runtimes(
         rts["bare"] = Runtime(
             "bare",
             "bare uvicorn+uvloop+httptools (ceiling)",
-            [sys.executable, str(BENCH / "_embed_uvicorn.py"), "{target}", "{port}"],
+            [_bare_python(setup_log), str(BENCH / "_embed_uvicorn.py"), "{target}", "{port}"],
         )
     return {k: v for k, v in rts.items() if k in want}
+
+
+def _bare_python(setup_log: list[str]) -> str:
+    """The ceiling runs from lastword's venv too (it has uvicorn, uvloop and httptools)."""
+    if not ensure_lastword_venv(setup_log):
+        return str(LW_VENV / "bin" / "python")
+    return sys.executable
 
 
 # --------------------------------------------------------------------------- checks
@@ -415,9 +447,14 @@ def _cold_argv(rt: Runtime) -> list[str]:
 
 def _versions() -> dict[str, str]:
     out: dict[str, str] = {}
-    for py, pkgs in (
-        (sys.executable, ["lastword", "uvicorn", "uvloop", "httptools", "starlette", "flask"]),
+    for where, py, pkgs in (
         (
+            "lastword venv",
+            str(LW_VENV / "bin" / "python"),
+            ["lastword", "uvicorn", "uvloop", "httptools", "starlette", "flask"],
+        ),
+        (
+            "ff venv",
             str(FF_VENV / "bin" / "python"),
             ["functions-framework", "gunicorn", "uvicorn", "uvicorn-worker", "starlette", "flask"],
         ),
@@ -438,7 +475,6 @@ def _versions() -> dict[str, str]:
             vers = json.loads(res.stdout)
         except (subprocess.SubprocessError, ValueError, OSError):
             continue
-        where = "ff venv" if "venvs" in py else "harness python"
         out[where] = ", ".join(f"{k} {v}" for k, v in vers.items())
     try:
         wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True, timeout=10)

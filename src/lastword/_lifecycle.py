@@ -100,15 +100,16 @@ class Lifecycle:
         invocation.status = status
         if invocation.outcome is None:
             invocation.outcome = "ok" if status < 500 else "crash"
-        left = set(leftovers_at_response(invocation))
-        for work in invocation.work or ():
-            if work.kind == "unawaited coroutine":
-                _reports.report_leftover(work)
-            elif work.cancelled_by_policy:
-                _reports.report_leftover(work, "cancelled (policy 'cancel')")
-            elif work in left:
-                _reports.report_leftover(work)
-                work.outlive()
+        if invocation.work:  # nothing to judge, and nothing allocated, for a plain request
+            left = set(leftovers_at_response(invocation))
+            for work in invocation.work:
+                if work.kind == "unawaited coroutine":
+                    _reports.report_leftover(work)
+                elif work.cancelled_by_policy:
+                    _reports.report_leftover(work, "cancelled (policy 'cancel')")
+                elif work in left:
+                    _reports.report_leftover(work)
+                    work.outlive()
         if self.observer is not None:
             self.observer(invocation)
 

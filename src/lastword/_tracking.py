@@ -830,13 +830,13 @@ _TASK_CONTEXT = sys.version_info >= (3, 11)
 
 def _users_callback(callback: Callable[..., Any]) -> bool:
     """A callback the user's code scheduled (not a task waking up on a future it set)."""
+    if isinstance(getattr(callback, "__self__", None), asyncio.Future):
+        return False  # the cheap test first: this runs for every internal wake-up
     try:
         caller = sys._getframe(2)
     except ValueError:  # called from C with no Python code below: not the user's
         return False
-    if not is_user_file(caller.f_code.co_filename):
-        return False
-    return not isinstance(getattr(callback, "__self__", None), asyncio.Future)
+    return is_user_file(caller.f_code.co_filename)
 
 
 class _TrackingLoopMixin:
