@@ -794,30 +794,35 @@ def _short(command: Any) -> str:
 # --- the event loop --------------------------------------------------------------------------
 
 
-def _task_factory(
-    loop: asyncio.AbstractEventLoop, coro: Any, context: contextvars.Context | None = None, **kwargs: Any
+def _create_task(
+    loop: asyncio.AbstractEventLoop,
+    create: Callable[..., asyncio.Task[Any]],
+    coro: Any,
+    name: str | None,
+    context: contextvars.Context | None,
 ) -> asyncio.Task[Any]:
+    """``loop.create_task`` for a call made while an invocation runs: the task is its work."""
     invocation = current.get() if context is None else context.get(current)
     if invocation is not None:
         parent = current_work.get() if context is None else context.get(current_work)
         if isinstance(parent, ThreadsafeWork) and parent.adopting:
             parent.adopting = False  # the task run_coroutine_threadsafe makes is that work
             invocation = None
-    stack = _capture(sys._getframe(1)) if invocation is not None else None
+    stack = _capture(sys._getframe(2)) if invocation is not None else None
     if invocation is None or stack is None:
         if context is None:
-            return asyncio.Task(coro, loop=loop, **kwargs)
-        return asyncio.Task(coro, loop=loop, context=context, **kwargs)  # type: ignore[call-arg]
+            return create(loop, coro, name=name)
+        return create(loop, coro, name=name, context=context)
     if _TASK_CONTEXT:  # the task runs in its own context, where it is the current work
         own = context.copy() if context is not None else contextvars.copy_context()
-        task = asyncio.Task(coro, loop=loop, context=own, **kwargs)  # type: ignore[call-arg]
+        task = create(loop, coro, name=name, context=own)
         work = TaskWork(invocation, task, stack)
         own.run(current_work.set, work)
     else:  # pragma: no cover - Python 3.10: a task copies the context it is created in
         work = TaskWork.__new__(TaskWork)
         token = current_work.set(work)
         try:
-            task = asyncio.Task(coro, loop=loop, **kwargs)
+            task = create(loop, coro, name=name)
         finally:
             current_work.reset(token)
         work.__init__(invocation, task, stack)  # type: ignore[misc]
@@ -826,6 +831,9 @@ def _task_factory(
 
 
 _TASK_CONTEXT = sys.version_info >= (3, 11)
+
+
+_current_get = current.get
 
 
 def _users_callback(callback: Callable[..., Any]) -> bool:
@@ -840,47 +848,64 @@ def _users_callback(callback: Callable[..., Any]) -> bool:
 
 
 class _TrackingLoopMixin:
-    """Attributes ``call_soon``/``call_later``/``call_at`` made by the user's code."""
+    """Attributes tasks, and ``call_soon``/``call_later``/``call_at`` made by the user's code.
+
+    Every method is on the hot path of every request (the server's and asyncio's own calls come
+    through here too), so each one first asks the one question that is cheap — is an invocation
+    running? — and calls the base loop's method directly.
+    """
+
+    # set per base class by _loop_class()
+    _base_create_task: Callable[..., Any]
+    _base_call_soon: Callable[..., Any]
+    _base_call_soon_threadsafe: Callable[..., Any]
+    _base_call_later: Callable[..., Any]
+    _base_call_at: Callable[..., Any]
+
+    def create_task(self, coro: Any, *, name: str | None = None, context: Any = None) -> Any:
+        if context is None and _current_get() is None:
+            return self._base_create_task(coro, name=name)
+        return _create_task(self, type(self)._base_create_task, coro, name, context)  # type: ignore[arg-type]
 
     def call_soon(self, callback: Callable[..., Any], *args: Any, context: Any = None) -> Any:
-        invocation = current.get()
+        invocation = _current_get()
         if invocation is None or not _users_callback(callback):
-            return super().call_soon(callback, *args, context=context)  # type: ignore[misc]
+            return self._base_call_soon(callback, *args, context=context)
         work = CallbackWork(invocation, f"loop.call_soon({_call(callback, args)})", _capture(sys._getframe(1)) or [])
-        work.handle = super().call_soon(work.wrap(callback), *args, context=context)  # type: ignore[misc]
+        work.handle = self._base_call_soon(work.wrap(callback), *args, context=context)
         invocation.track(work)
         return work.handle
 
     def call_soon_threadsafe(self, callback: Callable[..., Any], *args: Any, context: Any = None) -> Any:
-        invocation = current.get()
+        invocation = _current_get()
         if invocation is None or not _users_callback(callback):
-            return super().call_soon_threadsafe(callback, *args, context=context)  # type: ignore[misc]
+            return self._base_call_soon_threadsafe(callback, *args, context=context)
         work = CallbackWork(
             invocation, f"loop.call_soon_threadsafe({_call(callback, args)})", _capture(sys._getframe(1)) or []
         )
-        work.handle = super().call_soon_threadsafe(work.wrap(callback), *args, context=context)  # type: ignore[misc]
+        work.handle = self._base_call_soon_threadsafe(work.wrap(callback), *args, context=context)
         invocation.track(work)
         return work.handle
 
     def call_later(
         self, delay: float, callback: Callable[..., Any], *args: Any, context: Any = None
     ) -> Any:
-        invocation = current.get()
+        invocation = _current_get()
         if invocation is None or not _users_callback(callback):
-            return super().call_later(delay, callback, *args, context=context)  # type: ignore[misc]
+            return self._base_call_later(delay, callback, *args, context=context)
         work = CallbackWork(
             invocation, f"loop.call_later({delay:g}, {_call(callback, args)})", _capture(sys._getframe(1)) or []
         )
-        work.handle = super().call_later(delay, work.wrap(callback), *args, context=context)  # type: ignore[misc]
+        work.handle = self._base_call_later(delay, work.wrap(callback), *args, context=context)
         invocation.track(work)
         return work.handle
 
     def call_at(self, when: float, callback: Callable[..., Any], *args: Any, context: Any = None) -> Any:
-        invocation = current.get()
+        invocation = _current_get()
         if invocation is None or not _users_callback(callback):
-            return super().call_at(when, callback, *args, context=context)  # type: ignore[misc]
+            return self._base_call_at(when, callback, *args, context=context)
         work = CallbackWork(invocation, f"loop.call_at({_call(callback, args)})", _capture(sys._getframe(1)) or [])
-        work.handle = super().call_at(when, work.wrap(callback), *args, context=context)  # type: ignore[misc]
+        work.handle = self._base_call_at(when, work.wrap(callback), *args, context=context)
         invocation.track(work)
         return work.handle
 
@@ -934,10 +959,13 @@ def new_event_loop(use_uvloop: bool = True) -> asyncio.AbstractEventLoop:
         return base()
     loop_class = _LOOP_CLASSES.get(base)
     if loop_class is None:
-        loop_class = type(f"Tracking{base.__name__}", (_TrackingLoopMixin, base), {})
+        methods = {
+            f"_base_{name}": getattr(base, name)
+            for name in ("create_task", "call_soon", "call_soon_threadsafe", "call_later", "call_at")
+        }
+        loop_class = type(f"Tracking{base.__name__}", (_TrackingLoopMixin, base), methods)
         _LOOP_CLASSES[base] = loop_class
     loop: asyncio.AbstractEventLoop = loop_class()
-    loop.set_task_factory(_task_factory)  # type: ignore[arg-type]
     return loop
 
 
