@@ -95,3 +95,11 @@ def test_port_in_use(tmp_path: Path) -> None:
         )
     assert result.returncode == STARTUP_FAILURE
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_signature_types_not_served_yet(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text("def on_event(cloud_event):\n    print(cloud_event)\n")
+    result = run_lastword("serve", "--port", "0", "--target", "on_event", "--signature-type", "cloudevent", cwd=tmp_path)
+    assert result.returncode == STARTUP_FAILURE
+    assert "on_event() is a cloudevent function: this release of lastword serves http functions only" in result.stderr
+    assert "Traceback" not in result.stderr and "lastword: serving" not in result.stderr

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import _reports
 from ._config import Config
-from ._errors import BadReturn, BodyTooLarge
+from ._errors import BadReturn, BodyTooLarge, NotServedYet
 from ._invocation import Invocation, current
 from ._lifecycle import Lifecycle
 from ._loader import LoadedFunction
@@ -45,6 +45,17 @@ def parse_trace(name: bytes, value: bytes) -> tuple[str, str | None] | None:
     return (trace, span) if trace else None
 
 
+def check_servable(loaded: LoadedFunction) -> None:
+    """Refuse, before any port opens, a signature type this release does not serve."""
+    if loaded.signature_type != "http":
+        raise NotServedYet(
+            f"{loaded.name}() is a {loaded.signature_type} function: this release of lastword "
+            "serves http functions only (CloudEvent, legacy event and typed functions come "
+            "next). Serve it with functions-framework for now, or pass --signature-type http "
+            "if it is an HTTP function."
+        )
+
+
 class App:
     """Serves one loaded HTTP function as an ASGI application."""
 
@@ -54,6 +65,7 @@ class App:
         config: Config,
         observer: Callable[[Invocation], None] | None = None,
     ):
+        check_servable(loaded)
         self.loaded = loaded
         self.config = config
         self.lifecycle = Lifecycle(

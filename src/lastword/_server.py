@@ -156,6 +156,9 @@ def serve(config: Config) -> int:
     from ._loader import load
 
     loaded, config = load(config)
+    from ._app import check_servable
+
+    check_servable(loaded)
     sock = bind(config.host, config.port)
     print(startup_line(config, sock), file=sys.stderr, flush=True)
     if config.workers == 1:

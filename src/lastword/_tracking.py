@@ -1,7 +1,7 @@
 """Attributing background work to the invocation that started it.
 
-:func:`install` adds light hooks where Python starts work — asyncio task creation (a task factory),
-loop callbacks and subprocesses (a loop subclass), ``threading.Thread.start``, ``Executor.submit``,
+:func:`install` adds light hooks where Python starts work — asyncio task creation, loop
+callbacks and subprocesses (a loop subclass), ``threading.Thread.start``, ``Executor.submit``,
 ``subprocess.Popen``, ``multiprocessing`` processes, and coroutines that are dropped unawaited.
 Each hook reads one context variable; when no invocation is running (import time, the server's
 own code) it does nothing else. When one is, the work is wrapped in a :class:`Work` and added to
@@ -340,7 +340,7 @@ class TaskWork(Work):
 
     @property  # type: ignore[override]
     def description(self) -> str:
-        """Named when asked: the task's name is set after the task factory returns."""
+        """Named when asked: the task's name is set after create_task returns."""
         if self._description:
             return self._description
         task = self.task
@@ -734,13 +734,13 @@ def _mp_start(self: multiprocessing.process.BaseProcess) -> None:
 class ThreadsafeWork(FutureWork):
     """A coroutine handed to an event loop from another thread (``run_coroutine_threadsafe``).
 
-    Any loop: also one the user runs in a thread of their own, which lastword's task factory does
+    Any loop: also one the user runs in a thread of their own, which lastword's create_task hook does
     not see. The task the loop makes for it is this work, not another.
     """
 
     kind: WorkKind = "asyncio task"
     adopting = True
-    """The loop has not made the task yet: the task factory will adopt it, not track it again."""
+    """The loop has not made the task yet: create_task will adopt it, not track it again."""
 
 
 def _run_coroutine_threadsafe(coro: Any, loop: asyncio.AbstractEventLoop) -> concurrent.futures.Future[Any]:
