@@ -447,3 +447,20 @@ def machine_info() -> dict[str, str]:
 
 def fmt_ratio(x: float) -> str:
     return "n/a" if x != x else f"{x:.2f}×"
+
+
+@dataclasses.dataclass
+class Cell:
+    """The samples of one (server, workload) cell over the rounds of a run."""
+
+    rps: list[float] = dataclasses.field(default_factory=list)
+    p50: list[float] = dataclasses.field(default_factory=list)
+    p99: list[float] = dataclasses.field(default_factory=list)
+    rss: list[float] = dataclasses.field(default_factory=list)
+    rounds: list[int] = dataclasses.field(default_factory=list)
+    skip: str = ""
+    error: str = ""
+
+    @staticmethod
+    def med(xs: list[float]) -> float:
+        return median(xs)

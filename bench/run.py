@@ -267,19 +267,7 @@ def verify(workload: str, port: int) -> str:
 # --------------------------------------------------------------------------- measuring
 
 
-@dataclasses.dataclass
-class Cell:
-    rps: list[float] = dataclasses.field(default_factory=list)
-    p50: list[float] = dataclasses.field(default_factory=list)
-    p99: list[float] = dataclasses.field(default_factory=list)
-    rss: list[float] = dataclasses.field(default_factory=list)
-    rounds: list[int] = dataclasses.field(default_factory=list)
-    skip: str = ""
-    error: str = ""
-
-    @staticmethod
-    def med(xs: list[float]) -> float:
-        return statistics.median(xs) if xs else float("nan")
+Cell = h.Cell
 
 
 def measure(

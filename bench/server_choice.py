@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
-import statistics
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -128,16 +127,7 @@ CANDIDATES: list[Candidate] = [
 ]
 
 
-@dataclasses.dataclass
-class Cell:
-    rps: list[float] = dataclasses.field(default_factory=list)
-    p50: list[float] = dataclasses.field(default_factory=list)
-    p99: list[float] = dataclasses.field(default_factory=list)
-    rss: list[float] = dataclasses.field(default_factory=list)
-    error: str = ""
-
-    def med(self, xs: list[float]) -> float:
-        return statistics.median(xs) if xs else float("nan")
+Cell = h.Cell
 
 
 def measure_load(
