@@ -43,3 +43,18 @@ def test_terminate_wrong_work_after_response() -> None:
         result = client.get("/")
     assert result.status == 500 and result.report is not None
     assert result.report.outcome == "left-work"
+
+
+def test_check_finds_both_wrong_terminate_functions() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "lastword", "check", "--format", "json", str(EXAMPLES / "terminate")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "LW301" in result.stdout and "LW101" in result.stdout
+    assert result.stdout.count('"code"') == 2, result.stdout
