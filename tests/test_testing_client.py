@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +55,4 @@ def test_pytest_fixture(lastword_client: Any, tmp_path: Path) -> None:
     assert result.text == "leaky"
     assert result.report is not None and len(result.report.leftovers) == 1
     assert "thread 'leaky-upload'" in str(result.report.leftovers[0])
+    time.sleep(0.5)  # let the leftover thread end (and be reported) while this test still runs
