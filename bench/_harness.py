@@ -464,3 +464,10 @@ class Cell:
     @staticmethod
     def med(xs: list[float]) -> float:
         return median(xs)
+
+    def add(self, res: WrkResult, rss: float) -> None:
+        """Record one timed run."""
+        self.rps.append(res.rps)
+        self.p50.append(res.p50_ms)
+        self.p99.append(res.p99_ms)
+        self.rss.append(rss)

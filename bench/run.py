@@ -376,10 +376,7 @@ def main(argv: list[str] | None = None) -> int:
                         broken[rt.name] = c.error
                     continue
                 c.rounds.append(r)
-                c.rps.append(res.rps)
-                c.p50.append(res.p50_ms)
-                c.p99.append(res.p99_ms)
-                c.rss.append(rss)
+                c.add(res, rss)
                 print(
                     f"{res.rps:9.0f} req/s  p50 {res.p50_ms:6.2f} ms  p99 {res.p99_ms:7.2f} ms"
                     f"  rss {rss:6.1f} MiB"

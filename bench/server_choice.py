@@ -183,10 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                     cell.error = str(e).splitlines()[0]
                     print("FAILED:", cell.error)
                     continue
-                cell.rps.append(res.rps)
-                cell.p50.append(res.p50_ms)
-                cell.p99.append(res.p99_ms)
-                cell.rss.append(rss)
+                cell.add(res, rss)
                 print(
                     f"{res.rps:9.0f} req/s  p50 {res.p50_ms:6.2f} ms  p99 {res.p99_ms:6.2f} ms  rss {rss:5.1f} MiB"
                 )

@@ -58,36 +58,13 @@ class Config:
     report_header: bool = False
     """Add an ``X-Lastword-Report`` header (JSON) to each response, for lastword.testing."""
 
-    # environment variable -> field
-    ENV: Mapping[str, str] = dataclasses.field(
-        default_factory=lambda: {
-            "PORT": "port",
-            "HOST": "host",
-            "FUNCTION_TARGET": "target",
-            "FUNCTION_SOURCE": "source",
-            "FUNCTION_SIGNATURE_TYPE": "signature_type",
-            "LOG_EXECUTION_ID": "log_execution_id",
-            "LASTWORD_LOG_FORMAT": "log_format",
-            "LASTWORD_BACKGROUND": "background",
-            "LASTWORD_CPU": "cpu",
-            "LASTWORD_TIMEOUT": "timeout",
-            "LASTWORD_TRACKING": "tracking",
-            "LASTWORD_REPORT_HEADER": "report_header",
-            "LASTWORD_WORKERS": "workers",
-            "LASTWORD_THREADS": "threads",
-            "DEBUG": "debug",
-        },
-        repr=False,
-        compare=False,
-    )
-
     @classmethod
     def build(
         cls, env: Mapping[str, str] | None = None, flags: Mapping[str, Any] | None = None
     ) -> Config:
         """Defaults, overridden by ``env``, overridden by ``flags`` (``None`` flags are unset)."""
         values: dict[str, Any] = {}
-        for var, name in cls().ENV.items():
+        for var, name in ENVIRONMENT.items():
             if env is not None and var in env:
                 values[name] = env[var]
         for name, value in (flags or {}).items():
@@ -102,7 +79,7 @@ class Config:
         fields = {f.name: f for f in dataclasses.fields(self)}
         clean: dict[str, Any] = {}
         for name, value in values.items():
-            if name not in fields or name == "ENV":
+            if name not in fields:
                 raise ConfigError(f"unknown configuration option {name!r}")
             clean[name] = _coerce(name, value)
         return dataclasses.replace(self, **clean)
@@ -115,6 +92,25 @@ class Config:
 
         return "text" if sys.stdout.isatty() else "json"
 
+
+ENVIRONMENT: Mapping[str, str] = {
+    "PORT": "port",
+    "HOST": "host",
+    "FUNCTION_TARGET": "target",
+    "FUNCTION_SOURCE": "source",
+    "FUNCTION_SIGNATURE_TYPE": "signature_type",
+    "LOG_EXECUTION_ID": "log_execution_id",
+    "LASTWORD_LOG_FORMAT": "log_format",
+    "LASTWORD_BACKGROUND": "background",
+    "LASTWORD_CPU": "cpu",
+    "LASTWORD_TIMEOUT": "timeout",
+    "LASTWORD_TRACKING": "tracking",
+    "LASTWORD_REPORT_HEADER": "report_header",
+    "LASTWORD_WORKERS": "workers",
+    "LASTWORD_THREADS": "threads",
+    "DEBUG": "debug",
+}
+"""Environment variable -> configuration field."""
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "signature_type": SIGNATURE_TYPES,
