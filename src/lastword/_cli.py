@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
 
-from ._config import BACKGROUND_POLICIES, CPU_ALLOCATIONS, LOG_FORMATS, SIGNATURE_TYPES, Config
+from ._config import BACKGROUND_POLICIES, CPU_ALLOCATIONS, ENVIRONMENT, LOG_FORMATS, Config
 from ._errors import STARTUP_FAILURE, ConfigError, StartupError
+from ._signatures import choices as signature_choices
 
 
 class _LazyGroup(click.Group):
@@ -37,47 +39,93 @@ def main() -> None:
     they leave running after their response."""
 
 
-@main.command()
-@click.argument("source_file", required=False, metavar="[SOURCE]")
-@click.option("--source", help="File that defines the function (env FUNCTION_SOURCE; default main.py).")
-@click.option("--target", help="Name of the function to serve (env FUNCTION_TARGET).")
-@click.option(
-    "--signature-type",
-    type=click.Choice(SIGNATURE_TYPES + ("cloud_event",), case_sensitive=False),
-    help="http, cloudevent, event or typed (env FUNCTION_SIGNATURE_TYPE; default http).",
-)
-@click.option("--host", help="Address to listen on (env HOST; default 0.0.0.0).")
-@click.option("--port", type=int, help="Port to listen on (env PORT; default 8080; 0 picks one).")
-@click.option("--workers", type=int, help="Worker processes sharing the port (default 1).")
-@click.option("--threads", type=int, help="Threads for sync functions (default 4 per CPU).")
-@click.option(
-    "--background",
-    type=click.Choice(BACKGROUND_POLICIES),
-    help="What to do with work still running when the response is sent (default warn).",
-)
-@click.option(
-    "--cpu",
-    type=click.Choice(CPU_ALLOCATIONS),
-    help="request: CPU only while serving, as on the platform (default); always.",
-)
-@click.option("--timeout", type=float, help="Seconds an invocation may take (default 300).")
-@click.option("--tracking/--no-tracking", default=None, help="Track background work (default on).")
-@click.option("--log-format", type=click.Choice(LOG_FORMATS), help="Default: json unless stdout is a terminal.")
-@click.option("--debug", is_flag=True, default=None, help="Verbose logs.")
-def serve(source_file: str | None, **flags: Any) -> None:
-    """Serve a function over HTTP: lastword serve main.py --target hello"""
+def _env_of(field: str) -> str:
+    names = [var for var, name in ENVIRONMENT.items() if name == field]
+    return " or ".join(reversed(names))
+
+
+# (flag, config field, click keyword arguments, help): the options of `serve`, shared by every
+# command that describes how a function is served (the deploy commands take the same ones).
+SERVE_OPTIONS: list[tuple[str, str, dict[str, Any], str]] = [
+    ("--source", "source", {}, "File that defines the function (default main.py)."),
+    ("--target", "target", {}, "Name of the function to serve."),
+    (
+        "--signature-type",
+        "signature_type",
+        {"type": click.Choice(signature_choices(), case_sensitive=False)},
+        "http, cloudevent, event or typed (default http, or what the source declares).",
+    ),
+    ("--host", "host", {}, "Address to listen on (default 0.0.0.0)."),
+    ("--port", "port", {"type": int}, "Port to listen on (default 8080; 0 picks one)."),
+    ("--workers", "workers", {"type": int}, "Worker processes sharing the port (default 1)."),
+    ("--threads", "threads", {"type": int}, "Threads for sync functions (default 4 per CPU)."),
+    (
+        "--concurrency",
+        "concurrency",
+        {"type": int},
+        "Invocations in flight per instance at most (default 80, the platform's).",
+    ),
+    (
+        "--background",
+        "background",
+        {"type": click.Choice(BACKGROUND_POLICIES)},
+        "What to do with work still running when the response is sent (default warn).",
+    ),
+    (
+        "--cpu",
+        "cpu",
+        {"type": click.Choice(CPU_ALLOCATIONS)},
+        "request: CPU only while serving, as on the platform (default); always.",
+    ),
+    ("--timeout", "timeout", {"type": float}, "Seconds an invocation may take (default 300)."),
+    ("--grace", "grace", {"type": float}, "Seconds to finish in-flight work after SIGTERM (default 10)."),
+    ("--memory", "memory", {}, "Memory limit per instance, e.g. 512Mi (default: none)."),
+    (
+        "--tracking/--no-tracking",
+        "tracking",
+        {"default": None},
+        "Track the background work of each invocation (default on).",
+    ),
+    (
+        "--log-format",
+        "log_format",
+        {"type": click.Choice(LOG_FORMATS)},
+        "text or json (default: json unless stdout is a terminal).",
+    ),
+    ("--debug", "debug", {"is_flag": True, "default": None}, "Verbose logs."),
+]
+
+
+def serve_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options of ``serve`` (each naming its environment variable) to ``command``."""
+    for flag, field, kwargs, text in reversed(SERVE_OPTIONS):
+        env = _env_of(field)
+        shown = f"{text[:-1]}; env {env}." if env else text
+        command = click.option(flag, field, help=shown, **kwargs)(command)
+    return command
+
+
+def build_config(source_file: str | None, flags: dict[str, Any]) -> Config:
+    """The configuration from the environment and the command line (a usage error if wrong)."""
     if source_file is not None:
-        if flags["source"] is not None and flags["source"] != source_file:
+        if flags.get("source") is not None and flags["source"] != source_file:
             raise click.UsageError(f"two sources given: {source_file!r} and --source {flags['source']!r}")
         flags["source"] = source_file
-    if flags.get("signature_type") == "cloud_event":
-        flags["signature_type"] = "cloudevent"
-    from ._server import serve as run
-
     try:
-        config = Config.build(env=os.environ, flags=flags)
+        return Config.build(env=os.environ, flags=flags)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+@main.command()
+@click.argument("source_file", required=False, metavar="[SOURCE]")
+@serve_options
+@click.version_option(package_name="lastword")
+def serve(source_file: str | None, **flags: Any) -> None:
+    """Serve a function over HTTP: lastword serve main.py --target hello"""
+    config = build_config(source_file, flags)
+    from ._server import serve as run
+
     try:
         status = run(config)
     except StartupError as exc:

@@ -12,13 +12,12 @@ from collections.abc import Mapping
 from typing import Any, Literal, get_args
 
 from ._errors import ConfigError
+from ._signatures import SIGNATURE_TYPES, SignatureType, signature_type_named
 
-SignatureType = Literal["http", "cloudevent", "event", "typed"]
 BackgroundPolicy = Literal["warn", "wait", "cancel", "error"]
 CpuAllocation = Literal["request", "always"]
 LogFormat = Literal["text", "json"]
 
-SIGNATURE_TYPES: tuple[str, ...] = get_args(SignatureType)
 BACKGROUND_POLICIES: tuple[str, ...] = get_args(BackgroundPolicy)
 CPU_ALLOCATIONS: tuple[str, ...] = get_args(CpuAllocation)
 LOG_FORMATS: tuple[str, ...] = get_args(LogFormat)
@@ -57,6 +56,14 @@ class Config:
     """Track the background work of each invocation."""
     report_header: bool = False
     """Add an ``X-Lastword-Report`` header (JSON) to each response, for lastword.testing."""
+    concurrency: int = 80
+    """Invocations in flight per instance at most (Cloud Run's default; 1 to 1000)."""
+    grace: float = 10.0
+    """Seconds in-flight work gets to finish after SIGTERM (Cloud Run sends SIGKILL 10 s later)."""
+    memory: str | None = None
+    """Memory limit per instance as a Kubernetes quantity (``512Mi``, ``1Gi``); None: no limit."""
+    reload: bool = False
+    """Restart the worker when a file of the source folder changes."""
 
     @classmethod
     def build(
@@ -66,7 +73,10 @@ class Config:
         values: dict[str, Any] = {}
         for var, name in ENVIRONMENT.items():
             if env is not None and var in env:
-                values[name] = env[var]
+                try:
+                    values[name] = _coerce(name, env[var])
+                except ConfigError as exc:
+                    raise ConfigError(f"environment variable {var}={env[var]!r}: {exc}") from None
         for name, value in (flags or {}).items():
             if value is not None:
                 values[name] = value
@@ -83,6 +93,10 @@ class Config:
                 raise ConfigError(f"unknown configuration option {name!r}")
             clean[name] = _coerce(name, value)
         return dataclasses.replace(self, **clean)
+
+    @property
+    def memory_bytes(self) -> int | None:
+        return None if self.memory is None else parse_quantity(self.memory)
 
     @property
     def effective_log_format(self) -> LogFormat:
@@ -103,30 +117,58 @@ ENVIRONMENT: Mapping[str, str] = {
     "LASTWORD_LOG_FORMAT": "log_format",
     "LASTWORD_BACKGROUND": "background",
     "LASTWORD_CPU": "cpu",
+    "CLOUD_RUN_TIMEOUT_SECONDS": "timeout",
     "LASTWORD_TIMEOUT": "timeout",
     "LASTWORD_TRACKING": "tracking",
     "LASTWORD_REPORT_HEADER": "report_header",
     "LASTWORD_WORKERS": "workers",
     "LASTWORD_THREADS": "threads",
+    "LASTWORD_CONCURRENCY": "concurrency",
+    "LASTWORD_GRACE": "grace",
+    "LASTWORD_MEMORY": "memory",
+    "LASTWORD_RELOAD": "reload",
     "DEBUG": "debug",
 }
-"""Environment variable -> configuration field."""
+"""Environment variable -> configuration field; where two name one field, the later one wins."""
 
 _CHOICES: dict[str, tuple[str, ...]] = {
-    "signature_type": SIGNATURE_TYPES,
     "background": BACKGROUND_POLICIES,
     "cpu": CPU_ALLOCATIONS,
     "log_format": LOG_FORMATS,
 }
-_INTS = {"port": (0, 65535), "workers": (1, 1024), "threads": (1, 10000)}
-_BOOLS = {"debug", "log_execution_id", "tracking", "report_header"}
+_INTS = {"port": (0, 65535), "workers": (1, 1024), "threads": (1, 10000), "concurrency": (1, 1000)}
+_SECONDS = {"timeout", "grace"}
+_BOOLS = {"debug", "log_execution_id", "tracking", "report_header", "reload"}
+_UNITS = {"": 1, "k": 1000, "M": 1000**2, "G": 1000**3, "T": 1000**4,
+          "Ki": 1024, "Mi": 1024**2, "Gi": 1024**3, "Ti": 1024**4}
+
+
+def parse_quantity(text: str) -> int:
+    """Bytes in a Kubernetes memory quantity: ``512Mi``, ``1Gi``, ``1.5G``, ``268435456``."""
+    value = text.strip()
+    number = value.rstrip("kMGTi")
+    unit = value[len(number):]
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = -1.0
+    if unit not in _UNITS or amount <= 0:
+        raise ConfigError(
+            f"memory must be a size such as 512Mi, 1Gi or 2G (a Kubernetes quantity); got {text!r}"
+        )
+    return int(amount * _UNITS[unit])
 
 
 def _coerce(name: str, value: Any) -> Any:
+    if name == "signature_type":
+        found = signature_type_named(str(value))
+        if found is None:
+            raise ConfigError(
+                f"signature-type must be one of {', '.join(SIGNATURE_TYPES)}; got {value!r}"
+            )
+        return found
     if name in _CHOICES:
         text = str(value).strip().lower()
-        if name == "signature_type" and text == "cloud_event":
-            text = "cloudevent"
         if text not in _CHOICES[name]:
             raise ConfigError(
                 f"{name.replace('_', '-')} must be one of {', '.join(_CHOICES[name])}; got {value!r}"
@@ -141,14 +183,19 @@ def _coerce(name: str, value: Any) -> Any:
         if not low <= number <= high:
             raise ConfigError(f"{name} must be between {low} and {high}; got {number}")
         return number
-    if name == "timeout":
+    if name in _SECONDS:
         try:
             seconds = float(value)
         except (TypeError, ValueError):
-            raise ConfigError(f"timeout must be a number of seconds; got {value!r}") from None
-        if seconds <= 0:
-            raise ConfigError(f"timeout must be positive; got {seconds}")
+            raise ConfigError(f"{name} must be a number of seconds; got {value!r}") from None
+        if seconds <= 0 or seconds != seconds:
+            raise ConfigError(f"{name} must be positive; got {seconds}")
         return seconds
+    if name == "memory":
+        if value is None:
+            return None
+        parse_quantity(str(value))
+        return str(value).strip()
     if name in _BOOLS:
         if isinstance(value, bool):
             return value

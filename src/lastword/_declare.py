@@ -11,7 +11,8 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
-from ._config import BACKGROUND_POLICIES, BackgroundPolicy, SignatureType
+from ._config import BACKGROUND_POLICIES, BackgroundPolicy
+from ._signatures import SignatureType
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ._config import BackgroundPolicy, Config, SignatureType
+from ._config import BackgroundPolicy, Config
 from ._declare import declaration_of
 from ._errors import (
     BadSignature,
@@ -26,24 +26,10 @@ from ._errors import (
     TargetNotFound,
     UserImportError,
 )
+from ._signatures import SIGNATURES, SignatureType, signature_type_named
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
-# positional parameters each signature type is called with
-ARITY: dict[str, int] = {"http": 1, "cloudevent": 1, "event": 2, "typed": 1}
-_SHAPES: dict[str, str] = {
-    "http": "def {name}(request)",
-    "cloudevent": "def {name}(cloud_event)",
-    "event": "def {name}(data, context)",
-    "typed": "def {name}(payload)",
-}
-# functions-framework's names for its signature types
-_FF_TYPES: dict[str, SignatureType] = {
-    "http": "http",
-    "cloudevent": "cloudevent",
-    "event": "event",
-    "typed": "typed",
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +77,7 @@ def load(config: Config) -> tuple[LoadedFunction, Config]:
         raise TargetNotCallable(
             f"{target!r} in {source} is a {type(function).__name__}, not a function.\n"
             f"Point --target at the function that handles requests, for example "
-            f"`{_SHAPES['http'].format(name=target)}: ...`."
+            f"`{SIGNATURES['http'].shape.format(name=target)}: ...`."
         )
     signature_type, background, origin = config.signature_type, None, None
     if target in declared:
@@ -176,7 +162,7 @@ def declared_functions(module: ModuleType) -> dict[str, tuple[SignatureType, Bac
         for name, kind in ff_map.items():
             value = getattr(module, name, None)
             if value is not None and callable(value) and name not in found:
-                found[name] = (_FF_TYPES.get(str(kind), "http"), None, "functions_framework")
+                found[name] = (signature_type_named(str(kind)) or "http", None, "functions_framework")
     return found
 
 
@@ -240,7 +226,7 @@ def _check_arity(
     required = [p for p in positional if p.default is p.empty]
     required_kwonly = [p for p in params if p.kind == p.KEYWORD_ONLY and p.default is p.empty]
     varargs = any(p.kind == p.VAR_POSITIONAL for p in params)
-    wanted = ARITY[signature_type]
+    wanted = SIGNATURES[signature_type].arity
     if len(required) <= wanted and (len(positional) >= wanted or varargs) and not required_kwonly:
         return
     found = f"def {target}{signature}"
@@ -249,7 +235,7 @@ def _check_arity(
     raise BadSignature(
         f"{where}: {signature_type} function {target!r}{declared} must take {wanted} "
         f"positional parameter{'s' if wanted > 1 else ''}, but it is `{found}`.\n"
-        f"A {signature_type} function looks like `{_SHAPES[signature_type].format(name=target)}`. "
+        f"A {signature_type} function looks like `{SIGNATURES[signature_type].shape.format(name=target)}`. "
         "Fix the parameters, or pass the right --signature-type."
     )
 
