@@ -10,14 +10,27 @@ function -> response.
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import logging
+import sys
+import time
 from collections.abc import Callable
+from typing import Any
 
 from . import _reports
 from ._asgi import PLAIN, Receive, Scope, content_length
 from ._asgi import Send as ASGISend
-from ._config import Config
-from ._errors import BadRequest, BadReturn, BodyTooLarge, NotServedYet
+from ._config import HEALTH_PATH, Config
+from ._errors import (
+    BadRequest,
+    BadReturn,
+    BodyTooLarge,
+    ClientGone,
+    InvocationTimeout,
+    NotServedYet,
+)
+from ._instance import Instance, Overloaded
 from ._invocation import Invocation
 from ._invoke import Invoker
 from ._lifecycle import Lifecycle
@@ -28,7 +41,13 @@ from ._send import Send
 
 logger = logging.getLogger("lastword")
 
-_NOT_FOUND = {"/robots.txt", "/favicon.ico"}
+_GET = frozenset({"GET"})
+_SPECIAL = {
+    "/robots.txt": (_GET, "not-found"),
+    "/favicon.ico": (_GET, "not-found"),
+    HEALTH_PATH: (frozenset({"GET", "HEAD"}), "health"),
+}
+"""Paths answered without calling the function (method set, what)."""
 _EXECUTION_ID = b"function-execution-id"
 _TRACE_HEADERS = {b"x-cloud-trace-context", b"traceparent"}
 SERVED = frozenset({"http"})
@@ -71,6 +90,7 @@ class App:
         loaded: LoadedFunction,
         config: Config,
         observer: Callable[[Invocation], None] | None = None,
+        instance: Instance | None = None,
     ):
         check_servable(loaded)
         self.loaded = loaded
@@ -87,6 +107,14 @@ class App:
         self.site = loaded.site
         self.echo_execution_id = config.log_execution_id
         self.loop_adopted = False
+        if instance is None:
+            instance = Instance(config.concurrency, config.concurrency)
+        self.instance = instance
+        instance.on_deadline = self.on_deadline
+        instance.interrupt = self.interrupt
+        self._interrupting: Invocation | None = None
+        self.refused = 0
+        self.refused_logged = 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: ASGISend) -> None:
         kind = scope["type"]
@@ -100,8 +128,9 @@ class App:
     async def http(self, scope: Scope, receive: Receive, send: ASGISend) -> None:
         if not self.loop_adopted:
             self._adopt_loop()
-        if scope["method"] == "GET" and scope["path"] in _NOT_FOUND:
-            await _plain(send, 404, b"Not Found")
+        special = _SPECIAL.get(scope["path"])
+        if special is not None and scope["method"] in special[0]:
+            await self._special(special[1], send)
             return
         execution_id = trace = None
         for name, value in scope["headers"]:
@@ -112,8 +141,43 @@ class App:
         invocation = self.lifecycle.begin(execution_id, asyncio.get_running_loop())
         if trace is not None:
             invocation.trace = parse_trace(*trace)
+        instance = self.instance
+        try:
+            turn = instance.admit()
+        except Overloaded as exc:
+            await self._refuse(send, str(exc))
+            return
+        cycle = scope.get("lastword.cycle")
+        invocation.cycle = cycle
+        invocation.task = asyncio.current_task()
+        instance.begin(invocation)
         extra = [(_EXECUTION_ID, invocation.id.encode("latin-1"))] if self.echo_execution_id else None
-        responder = Send(send, invocation, self.lifecycle, extra, self.config.report_header)
+        responder = Send(send, invocation, self.lifecycle, extra, self.config.report_header, instance)
+        try:
+            if turn is not None:
+                if cycle is not None:
+                    cycle.on_disconnect = turn.cancel
+                try:
+                    await turn
+                except asyncio.CancelledError:
+                    if not (cycle is not None and cycle.disconnected):
+                        raise  # the server is stopping
+                    invocation.client_gone = True
+                    invocation.outcome = "client-gone"
+                    _reports.report_client_gone(invocation, called=False)
+                    return
+            if cycle is not None:
+                cycle.on_disconnect = functools.partial(self._client_gone, invocation)
+            await self._invoke(scope, receive, invocation, responder)
+        finally:
+            if cycle is not None:
+                cycle.on_disconnect = None
+            instance.leave(turn)
+            instance.end(invocation)
+
+    async def _invoke(
+        self, scope: Scope, receive: Receive, invocation: Invocation, responder: Send
+    ) -> None:
         try:
             request = Incoming(scope, await read_body(scope, receive), receive)
             await self.invoker(request, invocation, responder)
@@ -133,10 +197,115 @@ class App:
         except BodyTooLarge:
             invocation.outcome = "too-large"
             await self._fail(responder, 413, "too-large")
+        except ClientGone:
+            invocation.outcome = "client-gone"
+            _reports.report_client_gone(invocation, called=False)
+        except (InvocationTimeout, asyncio.CancelledError):
+            if invocation.outcome != "timeout":
+                raise  # not cancelled by its deadline: the server is stopping
         except Exception as exc:
+            if invocation.outcome == "timeout" or invocation.client_gone:
+                return  # answered at its deadline, or nobody is listening: nothing more to send
             invocation.outcome = "crash"
             _reports.report_crash(invocation, exc)
             await self._fail(responder, 500, "crash")
+
+    def _client_gone(self, invocation: Invocation) -> None:
+        if not invocation.responded:
+            invocation.client_gone = True
+            _reports.report_client_gone(invocation, called=True)
+
+    def on_deadline(self, invocation: Invocation) -> None:
+        """On the event loop, when ``invocation`` reached its deadline: answer 504, stop it."""
+        expiry = invocation.expiry
+        try:
+            if invocation.responded or invocation.outcome == "timeout":
+                return
+            invocation.outcome = "timeout"
+            if self.loaded.is_async:
+                task = invocation.task
+                frames = _task_frames(task)
+                stopping = "lastword cancelled it. "
+                if task is not None:
+                    task.cancel()
+            else:
+                frames = _thread_frames(invocation.thread)
+                if self.instance.channel is not None:
+                    stopping = (
+                        "A thread cannot be stopped: this worker is replaced once its other "
+                        "invocations are over. "
+                    )
+                    self.instance.channel.recycle(
+                        f"{self.loaded.name}() of invocation {invocation.id} is still running "
+                        "on a thread past its deadline"
+                    )
+                else:
+                    stopping = "A thread cannot be stopped: it runs on. "
+            _reports.report_timeout(invocation, frames, stopping=stopping)
+            responder = self._responder_of(invocation)
+            if responder is not None:
+                asyncio.get_running_loop().create_task(responder.error(504, "timeout", settled=True))
+        finally:
+            if expiry is not None:
+                expiry.set()
+
+    def _responder_of(self, invocation: Invocation) -> Send | None:
+        cycle = invocation.cycle
+        if cycle is None or cycle.started or cycle.complete:
+            return None
+        return Send(cycle.send, invocation, self.lifecycle, None, self.config.report_header)
+
+    def interrupt(self, invocation: Invocation) -> bool:
+        """Stop an async function holding the event loop (the main thread) at its deadline:
+        a signal whose handler raises in it, only if the function is what runs there."""
+        if not self.loaded.is_async:
+            return False
+        import signal
+        import threading
+
+        self._interrupting = invocation
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGUSR2)
+        return True
+
+    def on_interrupt_signal(self, signum: int, frame: Any) -> None:
+        """The SIGUSR2 handler (main thread): raise in the function if it is running."""
+        invocation = self._interrupting
+        self._interrupting = None
+        if invocation is None:
+            return
+        code = getattr(inspect.unwrap(self.loaded.function), "__code__", None)
+        while frame is not None:
+            if frame.f_code is code:
+                raise InvocationTimeout(f"invocation {invocation.id} reached its deadline")
+            frame = frame.f_back
+
+    async def _special(self, what: str, send: ASGISend) -> None:
+        if what == "health":
+            if self.instance.draining:
+                await _plain(send, 503, b"draining")
+            else:
+                await _plain(send, 200, b"ok")
+            return
+        await _plain(send, 404, b"Not Found")
+
+    async def _refuse(self, send: ASGISend, reason: str) -> None:
+        now = time.monotonic()
+        self.refused += 1
+        if now - self.refused_logged > 1.0:
+            count, self.refused = self.refused, 0
+            self.refused_logged = now
+            _reports.report_overloaded(
+                self.loaded.name, reason + (f" ({count} requests refused)" if count > 1 else "")
+            )
+        body = b"Too Many Requests: the instance is at its concurrency limit; retry shortly."
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [PLAIN, content_length(body), (b"retry-after", b"1")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
     async def _fail(
         self, responder: Send, status: int, outcome: str, message: str | None = None
@@ -153,17 +322,26 @@ class App:
 
             adopt_loop(asyncio.get_running_loop())
 
+    async def startup(self) -> None:
+        self._adopt_loop()
+
+    async def shutdown(self, grace: float | None = None) -> None:
+        """Let work handed off past its response finish (up to ``grace`` s), report what is left."""
+        wait = min(self.config.grace, self.config.timeout) if grace is None else grace
+        left = await self.lifecycle.drain(timeout=wait)
+        for work in left:
+            _reports.report_leftover(work, "still running at shutdown")
+        self.instance.stop()
+        self.pool.shutdown()
+
     async def lifespan(self, receive: Receive, send: ASGISend) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                self._adopt_loop()
+                await self.startup()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                left = await self.lifecycle.drain(timeout=min(self.config.timeout, 10.0))
-                for work in left:
-                    _reports.report_leftover(work, "still running at shutdown")
-                self.pool.shutdown()
+                await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -200,3 +378,19 @@ def create_app(
     if config.tracking:
         _tracking.install()
     return App(loaded, config)
+
+
+def _task_frames(task: Any) -> list[Any]:
+    """The frames of a task's coroutine chain, outermost first."""
+    if task is None:
+        return []
+    try:
+        return list(task.get_stack(limit=None))  # type: ignore[no-any-return]
+    except Exception:  # a finished or foreign task
+        return []
+
+
+def _thread_frames(ident: int) -> list[Any]:
+    from ._reports import stack_of
+
+    return stack_of(sys._current_frames().get(ident)) if ident else []

@@ -63,3 +63,15 @@ class BadRequest(LastwordError):
 
 class BodyTooLarge(LastwordError):
     """The request body is larger than the platform accepts."""
+
+
+class ClientGone(LastwordError):
+    """The client went away before the function was called: it is not called."""
+
+
+class InvocationTimeout(BaseException):
+    """Raised in a function that is still running at its deadline, to stop it.
+
+    A ``BaseException`` (like ``asyncio.CancelledError``), so that ``except Exception`` in the
+    function does not swallow it.
+    """

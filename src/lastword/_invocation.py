@@ -39,6 +39,8 @@ Outcome = Literal[
     "left-work",  # policy 'error' and work was left running
     "bad-request",  # the request could not become the function's arguments: not called (400)
     "too-large",  # the request body is over the limit: not called (413)
+    "timeout",  # still running at its deadline: 504
+    "client-gone",  # the client went away before the function was called: not called
 ]
 
 WorkKind = Literal[
@@ -210,7 +212,7 @@ class Invocation:
     __slots__ = (
         "_id", "function", "policy", "cpu", "timeout", "started", "outcome", "status",
         "responded", "work", "waited_for", "cancelled", "left", "lifecycle", "loop", "trace",
-        "streamed",
+        "streamed", "slot", "cycle", "task", "thread", "expiry", "client_gone",
     )
 
     def __init__(
@@ -248,6 +250,19 @@ class Invocation:
         """(trace id, span id) from the request's trace header, for log correlation."""
         self.streamed = False
         """The response went out in several parts (its head before its last body bytes)."""
+        # where it is being served (set by the app and the invoker, read at its deadline)
+        self.slot = -1
+        """Its slot in the table the supervisor reads, or -1."""
+        self.cycle: Any = None
+        """The server's request cycle (its connection), when served by lastword's own server."""
+        self.task: Any = None
+        """The asyncio task serving it."""
+        self.thread = 0
+        """The pool thread running a sync function (its ident), while it runs."""
+        self.expiry: Any = None
+        """Set when its deadline is being handled (a threading.Event the handler sets)."""
+        self.client_gone = False
+        """The client went away before the response was complete."""
 
     @property
     def id(self) -> str:

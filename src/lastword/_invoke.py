@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import contextvars
 import inspect
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ._adapters import adapter_factory
-from ._errors import BadReturn
+from ._errors import BadReturn, ClientGone
 from ._invocation import Invocation, current
 
 if TYPE_CHECKING:
@@ -56,6 +57,18 @@ class Invoker:
 
     def _call_sync(self, request: Incoming) -> Reply:
         """On a pool thread, in the invocation's context."""
+        invocation = current.get()
+        if invocation is not None:
+            if invocation.client_gone:
+                raise ClientGone()  # it waited for a thread, and nobody is listening any more
+            invocation.thread = threading.get_ident()
+        try:
+            return self._call_sync_here(request)
+        finally:
+            if invocation is not None:
+                invocation.thread = 0
+
+    def _call_sync_here(self, request: Incoming) -> Reply:
         with self.adapter.call(request) as call:
             try:
                 result = self.function(*call.args)

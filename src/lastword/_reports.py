@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from types import FrameType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -183,4 +184,75 @@ def report_bad_request(invocation: Invocation, message: str) -> None:
         f"{invocation.function}() was not called (invocation {invocation.id}): {message} "
         "Responded 400.",
         extra={"invocation": invocation},
+    )
+
+
+TIMEOUT_BODY = "Gateway Timeout: the function did not respond before its deadline."
+
+
+def format_frames(frames: list[FrameType]) -> str:
+    """A stack (outermost first) as a traceback, only the user's frames when it has any."""
+    from ._invocation import is_user_file
+
+    summary = traceback.StackSummary.extract(((f, f.f_lineno) for f in frames), limit=None)
+    users = [f for f in summary if is_user_file(f.filename)]
+    shown = traceback.StackSummary.from_list(users or list(summary)[-4:])
+    return "".join(shown.format()).rstrip("\n")
+
+
+def stack_of(frame: FrameType | None) -> list[FrameType]:
+    frames: list[FrameType] = []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    frames.reverse()
+    return frames
+
+
+def report_timeout(
+    invocation: Invocation,
+    frames: list[FrameType] | FrameType | None,
+    stuck_loop: bool = False,
+    answered: bool = True,
+    stopping: str = "",
+) -> None:
+    """The invocation reached its deadline: where its function was, and what was done about it."""
+    if not isinstance(frames, list):
+        frames = stack_of(frames)
+    where_now = format_frames(frames) if frames else "(its stack could not be read)"
+    how = (
+        "The event loop itself was stuck in the function (CPU-bound code or a blocking call in an "
+        "`async def`), so no other request of this worker could run meanwhile. "
+        if stuck_loop
+        else ""
+    )
+    told = "responded 504" if answered else "the client could not be answered (its connection is gone)"
+    logger.error(
+        f"{invocation.function}() was still running at its deadline ({invocation.timeout:g} s, "
+        f"--timeout) — invocation {invocation.id}; {told}. {how}{stopping}"
+        "On the platform the client gets 504 too while the code runs on, billed. Make it finish "
+        "sooner, or raise --timeout (Cloud Run allows up to 3600 s).\n"
+        f"Where it was at the deadline:\n{where_now}",
+        extra={"invocation": invocation},
+    )
+
+
+def report_client_gone(invocation: Invocation, called: bool) -> None:
+    if called:
+        text = (
+            f"the client went away while {invocation.function}() was running (invocation "
+            f"{invocation.id}); it runs to its end, and its response is dropped."
+        )
+    else:
+        text = (
+            f"the client went away before {invocation.function}() was called (invocation "
+            f"{invocation.id}): it was not called."
+        )
+    logger.info(text, extra={"invocation": invocation})
+
+
+def report_overloaded(function: str, reason: str) -> None:
+    logger.warning(
+        f"refused a request to {function}() with 429: {reason}. Raise --concurrency, or add workers "
+        "or instances.",
     )

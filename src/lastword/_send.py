@@ -14,6 +14,7 @@ from ._asgi import PLAIN, Message, content_length
 from ._asgi import Send as ASGISend
 
 if TYPE_CHECKING:
+    from ._instance import Instance
     from ._invocation import Invocation
     from ._lifecycle import Lifecycle
 
@@ -22,7 +23,8 @@ class Send:
     """The ASGI ``send`` the function's response goes through."""
 
     __slots__ = (
-        "_send", "invocation", "lifecycle", "head", "started", "status", "extra_headers", "report"
+        "_send", "invocation", "lifecycle", "head", "started", "status", "extra_headers", "report",
+        "instance",
     )
 
     def __init__(
@@ -32,8 +34,10 @@ class Send:
         lifecycle: Lifecycle,
         extra_headers: list[tuple[bytes, bytes]] | None,
         report: bool = False,
+        instance: Instance | None = None,
     ):
         self._send = send
+        self.instance = instance
         self.invocation = invocation
         self.lifecycle = lifecycle
         self.head: Message | None = None
@@ -45,6 +49,8 @@ class Send:
         """Add the invocation's report as a header (lastword.testing against a server)."""
 
     async def __call__(self, message: Message) -> None:
+        if self.invocation.responded:
+            return  # answered already (504 at its deadline): what the function sends now is dropped
         kind = message["type"]
         if kind == "http.response.start":
             self.head = message
@@ -80,6 +86,8 @@ class Send:
                 )
             head = {**head, "headers": [*head.get("headers", ()), *extra]}
         self.started = True
+        if self.instance is not None:
+            self.instance.started(self.invocation)
         await self._send(head)
 
     async def error(
@@ -96,6 +104,8 @@ class Send:
         leftovers) unless it already was; the outcome that caused the error is kept. The body is
         ``message`` (written by lastword, never an echo of the request) or the outcome's own.
         """
+        if self.invocation.responded:
+            return
         if not settled and self.invocation.work:
             await self.lifecycle.settle(self.invocation)
             self.invocation.outcome = outcome  # type: ignore[assignment]
@@ -122,4 +132,5 @@ _ERROR_BODIES = {
     "unawaited-coroutine": b"Internal Server Error: the function created a coroutine it never awaited.",
     "left-work": b"Internal Server Error: the function left background work running after its response.",
     "too-large": b"Payload Too Large: the request body is over the 32 MiB limit.",
+    "timeout": b"Gateway Timeout: the function did not respond before its deadline.",
 }

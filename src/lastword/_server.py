@@ -50,38 +50,30 @@ def startup_line(config: Config, sock: socket.socket) -> str:
 def run_worker(config: Config, sock: socket.socket, loaded: Any = None) -> None:
     """Serve until SIGINT/SIGTERM in this process (a worker, or the only process)."""
     from . import _logging, _tracking
-    from ._app import App
     from ._loader import load
+    from ._serving.server import build
 
     _logging.configure(config)
     if loaded is None:
         loaded, config = load(config)
     if config.tracking:
         _tracking.install()
-    app = App(loaded, config)
-    import uvicorn
-
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            loop="none",
-            http="httptools",
-            lifespan="on",
-            log_config=None,
-            access_log=False,
-            server_header=False,
-            proxy_headers=False,
-            timeout_graceful_shutdown=int(min(config.timeout, 30)),
-        )
-    )
-    # uvicorn re-raises the signal that stopped it once it has shut down gracefully; with these
-    # handlers in place that ends the process with status 0 instead of dying by the signal.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _stopped)
+    app, server = build(loaded, config)
     loop = _tracking.new_event_loop()
     asyncio.set_event_loop(loop)
+    stop = asyncio.Event()
+
+    async def main() -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await server.start()
+        await server.listen(sock)
+        await stop.wait()
+        await server.drain(config.grace)
+        await server.stop()
+
     try:
-        loop.run_until_complete(server.serve(sockets=[sock]))
+        loop.run_until_complete(main())
     finally:
         _tracking.close_loop(loop)
 

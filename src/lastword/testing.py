@@ -23,6 +23,7 @@ as :class:`Client`, closed when the test ends.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import http.client
 import json
@@ -145,7 +146,8 @@ class Client:
 
 
 class _InProcessServer:
-    """A real lastword server (uvicorn, tracking on) on a thread of this process."""
+    """A real lastword server (the same as `lastword serve` builds, tracking on) on a thread of this
+    process."""
 
     def __init__(
         self,
@@ -162,6 +164,7 @@ class _InProcessServer:
         self.thread: threading.Thread | None = None
         self.server: Any = None
         self.loop: Any = None
+        self.stopping: Any = None
         self.failure: BaseException | None = None
 
     def observe(self, invocation: Any) -> None:
@@ -174,13 +177,11 @@ class _InProcessServer:
     def start(self) -> str:
         import asyncio
 
-        import uvicorn
-
         from . import _tracking
-        from ._app import App
         from ._config import Config
         from ._loader import load
         from ._server import bind
+        from ._serving.server import build
 
         config = Config.build(
             flags={"source": self.source, "target": self.target, "host": "127.0.0.1", "port": 0, **self.options}
@@ -188,15 +189,9 @@ class _InProcessServer:
         loaded, config = load(config)
         if config.tracking:
             _tracking.install()
-        app = App(loaded, config, observer=self.observe)
+        app, self.server = build(loaded, config, observer=self.observe)
         sock = bind("127.0.0.1", 0)
         port = sock.getsockname()[1]
-        self.server = uvicorn.Server(
-            uvicorn.Config(
-                app, loop="none", http="httptools", lifespan="on", log_config=None,
-                access_log=False, proxy_headers=False,
-            )
-        )
         started = threading.Event()
 
         def serve() -> None:
@@ -220,20 +215,27 @@ class _InProcessServer:
     async def _serve(self, sock: Any, started: threading.Event) -> None:
         import asyncio
 
-        task = asyncio.ensure_future(self.server.serve(sockets=[sock]))
-        while not self.server.started and not task.done():
-            await asyncio.sleep(0.005)
+        self.stopping = asyncio.Event()
+        await self.server.start()
+        await self.server.listen(sock)
         started.set()
-        await task
+        await self.stopping.wait()
+        await self.server.drain(self.server.app.config.grace)
+        await self.server.stop()
 
     def wait_report(self, execution_id: str, timeout: float) -> InvocationReport | None:
         with self.arrived:
             self.arrived.wait_for(lambda: execution_id in self.reports, timeout)
             return self.reports.pop(execution_id, None)
 
+    def request_stop(self) -> None:
+        """Begin stopping (drain), without waiting."""
+        if self.loop is not None and self.stopping is not None and not self.loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop has already closed
+                self.loop.call_soon_threadsafe(self.stopping.set)
+
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.should_exit = True
+        self.request_stop()
         if self.thread is not None:
             self.thread.join(15)
 

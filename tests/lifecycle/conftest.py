@@ -30,8 +30,8 @@ def client() -> Iterator[Callable[..., Client]]:
 
     yield make
     for made in clients.values():  # stop them all at once, then wait
-        if made._server is not None and made._server.server is not None:
-            made._server.server.should_exit = True
+        if made._server is not None:
+            made._server.request_stop()
     for made in clients.values():
         made.close()
 
@@ -58,7 +58,13 @@ def wait_for_log(caplog: pytest.LogCaptureFixture, needle: str, timeout: float =
     raise AssertionError(f"no log line containing {needle!r}; got:\n{messages}")
 
 
-def lastword_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+def lastword_warnings(caplog: pytest.LogCaptureFixture, invocation: str | None = None) -> list[str]:
+    """lastword's warnings (those about ``invocation`` only, when given: another test's work that
+    ends late is logged against its own invocation)."""
     return [
-        r.getMessage() for r in caplog.records if r.name == "lastword" and r.levelno >= logging.WARNING
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "lastword"
+        and r.levelno >= logging.WARNING
+        and (invocation is None or getattr(getattr(r, "invocation", None), "id", None) == invocation)
     ]

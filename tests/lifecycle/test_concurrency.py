@@ -69,7 +69,21 @@ def concurrent_app() -> Iterator[Any]:
     module.STOP.set()
     for client in clients:
         client.close()
+    _wait_for_children_to_end()  # their ends are logged: not in the next test's log
     os.remove(module.RELEASE_FILE)
+
+
+def _wait_for_children_to_end(timeout: float = 10.0) -> None:
+    import time
+
+    children = f"/proc/{os.getpid()}/task/{os.getpid()}/children"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open(children) as listing:
+            if not listing.read().strip():
+                break
+        time.sleep(0.02)
+    time.sleep(0.2)  # the process watcher notices an exit within its 50 ms interval
 
 
 def _tag(i: int) -> str:

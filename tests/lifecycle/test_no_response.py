@@ -51,7 +51,7 @@ def test_returning_instead_of_responding(
     for word in words:
         assert word in message
     # nothing else: the returned coroutine was closed, so Python has nothing to warn about
-    assert lastword_warnings(caplog) == [message]
+    assert lastword_warnings(caplog, result.report.id) == [message]
 
 
 @pytest.mark.parametrize("app, function", [(ASYNC_APP, "unawaited"), (SYNC_APP, "unawaited_in_sync")])

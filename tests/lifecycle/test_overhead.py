@@ -74,9 +74,9 @@ def test_hello_world_allocates_no_tracking(source: Path) -> None:
     assert work == [None] * REQUESTS, "no invocation tracked anything"
     filters = [tracemalloc.Filter(True, f"*/lastword/{name}") for name in TRACKING_FILES]
     grown = after.filter_traces(filters).compare_to(before.filter_traces(filters), "lineno")
-    # What grows with the number of requests; one object the loop still holds (on Python 3.10, the
-    # last task it ran, made by the task factory) is not a per-request cost.
-    leaked = [stat for stat in grown if stat.size_diff > 0 and stat.count_diff > 1]
+    # What grows with the number of requests: the few objects of the driver's own task (the loop
+    # still holds the last task it ran) are not a per-request cost.
+    leaked = [stat for stat in grown if stat.size_diff > 0 and stat.count_diff >= REQUESTS // 20]
     print(f"\ntracking allocations kept after {REQUESTS} hello-world requests: "
           f"{sum(s.size_diff for s in leaked)} bytes")
     assert leaked == [], "\n".join(str(stat) for stat in leaked)

@@ -1,0 +1,193 @@
+"""The HTTP server of one process: connections in, each request to the app, and its drain.
+
+:func:`build` is the one place a function's app and server are assembled, for a worker process
+under the supervisor and for ``lastword.testing``'s in-process server alike. Connections come from a
+listening socket (in-process) or one at a time from the supervisor (a worker), and are served by
+:class:`~lastword._serving.protocol.HttpProtocol`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .protocol import ACTIVE, BODY, HEAD, IDLE, Cycle, HttpProtocol, Limits
+
+if TYPE_CHECKING:
+    from .._app import App
+    from .._config import Config
+    from .._instance import Channel
+    from .._invocation import Invocation
+    from .._loader import LoadedFunction
+
+logger = logging.getLogger("lastword")
+
+SWEEP_INTERVAL = 0.5
+"""Seconds between checks of the connections' timeouts."""
+
+
+class Server:
+    def __init__(self, app: App, limits: Limits | None = None, shared_sockets: bool = False):
+        self.app = app
+        self.instance = app.instance
+        self.limits = limits or Limits()
+        self.shared_sockets = shared_sockets
+        """The supervisor holds a copy of each connection (a worker process)."""
+        self.loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]
+        self.connections: set[HttpProtocol] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.draining = False
+        self.listener: asyncio.AbstractServer | None = None
+        self._sweeper: asyncio.TimerHandle | None = None
+        self.on_activity: Callable[[], None] | None = None
+
+    # --- lifetime -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._sweeper = self.loop.call_later(SWEEP_INTERVAL, self._sweep)
+        await self.app.startup()
+
+    async def listen(self, sock: socket.socket) -> None:
+        """Accept connections from ``sock`` (lastword.testing, in-process)."""
+        self.listener = await self.loop.create_server(
+            lambda: HttpProtocol(self), sock=sock, backlog=2048
+        )
+
+    async def adopt(self, sock: socket.socket, conn_id: int) -> None:
+        """Serve a connection the supervisor accepted."""
+        if self.on_activity is not None:
+            self.on_activity()
+        try:
+            await self.loop.connect_accepted_socket(lambda: HttpProtocol(self, conn_id), sock=sock)
+        except OSError:  # the client is already gone
+            sock.close()
+
+    def busy(self) -> bool:
+        """Anything of a request under way: an invocation, a request being read, a response
+        being written."""
+        if self.instance.in_flight or self.tasks:
+            return True
+        for connection in self.connections:
+            if connection.phase in (HEAD, BODY) and connection.head_bytes:
+                return True
+            transport = connection.transport
+            if transport is not None and transport.get_write_buffer_size():
+                return True
+        return False
+
+    async def drain(self, grace: float) -> list[Invocation]:
+        """Stop taking requests and let those in flight finish, for up to ``grace`` seconds.
+
+        Idle connections are closed now, busy ones after their response; returns the invocations
+        still running when the grace period ran out (they are then cancelled, one line each).
+        """
+        self.draining = True
+        self.instance.draining = True
+        if self.listener is not None:
+            self.listener.close()
+        for connection in list(self.connections):
+            if connection.phase == IDLE or (connection.phase == HEAD and not connection.head_bytes):
+                connection.close()
+        deadline = time.monotonic() + grace
+        while self.tasks and time.monotonic() < deadline:
+            await asyncio.wait(list(self.tasks), timeout=max(0.0, deadline - time.monotonic()))
+        left = list(self.instance.in_flight)
+        for task in list(self.tasks):
+            task.cancel()
+        if self.tasks:
+            await asyncio.wait(list(self.tasks), timeout=1.0)
+        for connection in list(self.connections):
+            connection.close()
+        return left
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        await self.app.shutdown()
+
+    # --- requests -----------------------------------------------------------------------------
+
+    def start_request(self, cycle: Cycle) -> None:
+        task = self.loop.create_task(self._run(cycle))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _run(self, cycle: Cycle) -> None:
+        try:
+            await self.app(cycle.scope, cycle.receive, cycle.send)
+        except asyncio.CancelledError:
+            if not cycle.complete:
+                cycle.protocol.close()
+            return
+        except Exception:
+            logger.exception("lastword could not serve a request")
+            if not cycle.started:
+                await _plain_500(cycle)
+            else:
+                cycle.protocol.close()
+            return
+        if not cycle.complete and not cycle.hijacked:
+            if not cycle.started and not cycle.protocol.closed and not cycle.disconnected:
+                await _plain_500(cycle)
+            else:
+                cycle.protocol.close()
+        elif cycle.hijacked:
+            cycle.protocol.close()
+
+    # --- connections --------------------------------------------------------------------------
+
+    def connection_made(self, connection: HttpProtocol) -> None:
+        self.connections.add(connection)
+        if self.draining:
+            connection.close()
+
+    def connection_lost(self, connection: HttpProtocol) -> None:
+        self.connections.discard(connection)
+
+    def _sweep(self) -> None:
+        now = self.loop.time()
+        for connection in list(self.connections):
+            if connection.deadline and now > connection.deadline and connection.phase != ACTIVE:
+                connection.timed_out(now)
+        self._sweeper = self.loop.call_later(SWEEP_INTERVAL, self._sweep)
+
+
+async def _plain_500(cycle: Cycle) -> None:
+    body = b"Internal Server Error"
+    await cycle.send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                        (b"content-length", b"%d" % len(body))],
+        }
+    )
+    await cycle.send({"type": "http.response.body", "body": body})
+
+
+def build(
+    loaded: LoadedFunction,
+    config: Config,
+    *,
+    observer: Callable[[Invocation], None] | None = None,
+    channel: Channel | None = None,
+    main_thread: bool = False,
+    share: int = 1,
+) -> tuple[App, Server]:
+    """The app and server for ``loaded``, the same for a worker and for lastword.testing.
+
+    ``share`` is how many processes the instance's ``--concurrency`` is split between.
+    """
+    from .._app import App
+    from .._instance import Instance
+
+    limit = max(1, config.concurrency // share)
+    instance = Instance(limit, limit, channel=channel, main_thread=main_thread)
+    app = App(loaded, config, observer=observer, instance=instance)
+    server = Server(app, shared_sockets=channel is not None)
+    return app, server
