@@ -18,9 +18,17 @@ from ._errors import (
 )
 from ._legacy import Context, LegacyEvent
 from ._request import cloud_event_from_request, cloud_event_parts, legacy_event_from_request
-from ._samples import SAMPLE_KINDS, RequestMode, encode_event, sample_event, sample_request
+from ._samples import (
+    REQUEST_MODES,
+    SAMPLE_KINDS,
+    RequestMode,
+    encode_event,
+    sample_event,
+    sample_request,
+)
 
 __all__ = [
+    "REQUEST_MODES",
     "SAMPLE_KINDS",
     "BatchNotSupported",
     "Context",
