@@ -1,0 +1,1 @@
+"""The application's own helper modules, shared by several functions of the evaluation set."""
