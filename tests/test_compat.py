@@ -103,3 +103,9 @@ def test_environment_configures(serve: Any) -> None:
     assert served.get("/").text == "Hello, World!"
 
 
+
+
+def test_startup_line_shows_the_declared_policy(serve: Any) -> None:
+    """What the source declares is folded into the configuration once: the line says what runs."""
+    served = serve(APPS / "decorated_many.py", "--target", "two", "--background", "error")
+    assert "background policy wait" in served.logs().splitlines()[0]

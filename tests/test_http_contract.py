@@ -114,3 +114,61 @@ def test_json_echo_10k(serve: Any) -> None:
     payload = {"items": ["x" * 100] * 100}
     response = served.request("POST", "/", json=payload)
     assert response.status_code == 200 and response.json() == payload
+
+
+# --- the body is read once, the same way for every function ------------------------------------
+
+
+def _chunked(served: Any, body: bytes, chunk: int = 4096) -> bytes:
+    """POST ``body`` with ``Transfer-Encoding: chunked`` on a raw socket; the raw reply."""
+    host, port = served.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        )
+        for start in range(0, len(body), chunk):
+            piece = body[start : start + chunk]
+            sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+        sock.sendall(b"0\r\n\r\n")
+        reply = b""
+        while True:
+            data = sock.recv(65536)
+            if not data:
+                return reply
+            reply += data
+
+
+@pytest.mark.parametrize("app", ["http_basic.py", "http_async.py"])
+def test_chunked_body_reaches_the_function(serve: Any, app: str) -> None:
+    served = serve(APPS / app, "--target", "body_size")
+    body = b'{"k": "' + b"v" * 20000 + b'"}'
+    reply = _chunked(served, body)
+    assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
+    assert b'"size":20009' in reply.replace(b" ", b"")
+
+
+@pytest.mark.parametrize("app", ["http_basic.py", "http_async.py"])
+def test_body_over_limit_is_413_for_every_function(serve: Any, app: str) -> None:
+    served = serve(APPS / app, "--target", "body_size")
+    response = served.request("POST", "/", content=b"x" * (32 * 1024 * 1024 + 1))
+    assert response.status_code == 413
+    assert "32 MiB" in response.text
+    reply = _chunked(served, b"y" * (32 * 1024 * 1024 + 1), chunk=1024 * 1024)
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+    assert served.get("/").status_code == 200  # and the server serves on
+
+
+def test_async_function_can_stream_the_request_body(serve: Any) -> None:
+    served = serve(APPS / "http_async.py", "--target", "streamed_size")
+    assert served.request("POST", "/", content=b"z" * 100_000).json() == {"size": 100_000}
+
+
+@pytest.mark.parametrize("app", ["http_basic.py", "http_async.py"])
+def test_http_exceptions_are_their_response(serve: Any, app: str) -> None:
+    """werkzeug's and Starlette's HTTPException give their status and detail, as with FF."""
+    served = serve(APPS / app, "--target", "http_exception")
+    response = served.get("/")
+    assert response.status_code == 400
+    assert "the field name is required" in response.text
+    assert "x-google-status" not in response.headers

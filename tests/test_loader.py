@@ -6,8 +6,8 @@ import pytest
 
 from conftest import APPS
 from lastword import Config
+from lastword._adapters.http import environ_from_scope
 from lastword._errors import BadSignature, TargetNotFound
-from lastword._http_sync import environ_from_scope
 from lastword._loader import load
 
 
@@ -20,7 +20,7 @@ def test_sync_and_async_detected() -> None:
 
 def test_decorator_options_are_read() -> None:
     loaded, config = load(Config(source=str(APPS / "decorated_many.py"), target="two", background="error"))
-    assert loaded.background == "wait" and loaded.declared_by == "lastword"
+    assert config.background == "wait" and loaded.declared_by == "lastword"  # folded into the config
     assert loaded.is_async
 
 

@@ -1,35 +1,38 @@
-"""The ASGI application: one path for every request.
+"""The ASGI application: one path for every request of every signature type.
 
-server -> :class:`App` -> signature adapter (sync Flask-style or async Starlette-style) ->
-invocation lifecycle (:class:`~lastword._lifecycle.Lifecycle`, enforced in
-:class:`~lastword._responses.Send`) -> user function -> response.
+server -> :class:`App` (ignored routes, execution id and trace, the body read once, one place that
+turns failures into responses) -> :class:`~lastword._invoke.Invoker` (where the function runs) ->
+signature adapter (what it receives, what its return becomes) -> the invocation's lifecycle
+(:class:`~lastword._lifecycle.Lifecycle`, enforced in :class:`~lastword._send.Send`) -> user
+function -> response.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable
 
 from . import _reports
+from ._asgi import PLAIN, Receive, Scope, content_length
+from ._asgi import Send as ASGISend
 from ._config import Config
-from ._errors import BadReturn, BodyTooLarge, NotServedYet
-from ._invocation import Invocation, current
+from ._errors import BadRequest, BadReturn, BodyTooLarge, NotServedYet
+from ._invocation import Invocation
+from ._invoke import Invoker
 from ._lifecycle import Lifecycle
 from ._loader import LoadedFunction
 from ._pool import ThreadPool
-from ._responses import MAX_BODY, PLAIN, Send, function_site
+from ._request import Incoming, read_body
+from ._send import Send
 
 logger = logging.getLogger("lastword")
-
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-ASGISend = Callable[[dict[str, Any]], Awaitable[None]]
 
 _NOT_FOUND = {"/robots.txt", "/favicon.ico"}
 _EXECUTION_ID = b"function-execution-id"
 _TRACE_HEADERS = {b"x-cloud-trace-context", b"traceparent"}
+SERVED = frozenset({"http"})
+"""Signature types this release serves."""
 
 
 def parse_trace(name: bytes, value: bytes) -> tuple[str, str | None] | None:
@@ -47,7 +50,7 @@ def parse_trace(name: bytes, value: bytes) -> tuple[str, str | None] | None:
 
 def check_servable(loaded: LoadedFunction) -> None:
     """Refuse, before any port opens, a signature type this release does not serve."""
-    if loaded.signature_type != "http":
+    if loaded.signature_type not in SERVED:
         raise NotServedYet(
             f"{loaded.name}() is a {loaded.signature_type} function: this release of lastword "
             "serves http functions only (CloudEvent, legacy event and typed functions come "
@@ -57,7 +60,11 @@ def check_servable(loaded: LoadedFunction) -> None:
 
 
 class App:
-    """Serves one loaded HTTP function as an ASGI application."""
+    """Serves one loaded function as an ASGI application.
+
+    ``config`` is the resolved configuration (what the source declares already folded in by
+    :func:`~lastword._loader.load`): the background policy in effect is ``config.background``.
+    """
 
     def __init__(
         self,
@@ -70,23 +77,16 @@ class App:
         self.config = config
         self.lifecycle = Lifecycle(
             loaded.name,
-            policy=loaded.background or config.background,
+            policy=config.background,
             cpu=config.cpu,
             timeout=config.timeout,
             observer=observer,
         )
         self.pool = ThreadPool(config.threads)
-        self.site = function_site(loaded.function)
+        self.invoker = Invoker(loaded, self.pool)
+        self.site = loaded.site
         self.echo_execution_id = config.log_execution_id
-        self.adapter: Any
-        if loaded.is_async:
-            from ._http_async import StarletteHttpAdapter
-
-            self.adapter = StarletteHttpAdapter(loaded)
-        else:
-            from ._http_sync import FlaskHttpAdapter
-
-            self.adapter = FlaskHttpAdapter(loaded, self.pool, MAX_BODY)
+        self.loop_adopted = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: ASGISend) -> None:
         kind = scope["type"]
@@ -98,6 +98,8 @@ class App:
             await send({"type": "websocket.close", "code": 1003})
 
     async def http(self, scope: Scope, receive: Receive, send: ASGISend) -> None:
+        if not self.loop_adopted:
+            self._adopt_loop()
         if scope["method"] == "GET" and scope["path"] in _NOT_FOUND:
             await _plain(send, 404, b"Not Found")
             return
@@ -112,9 +114,9 @@ class App:
             invocation.trace = parse_trace(*trace)
         extra = [(_EXECUTION_ID, invocation.id.encode("latin-1"))] if self.echo_execution_id else None
         responder = Send(send, invocation, self.lifecycle, extra, self.config.report_header)
-        token = current.set(invocation)
         try:
-            await self.adapter(scope, receive, responder, invocation)
+            request = Incoming(scope, await read_body(scope, receive), receive)
+            await self.invoker(request, invocation, responder)
         except BadReturn as exc:
             invocation.outcome = exc.outcome  # type: ignore[assignment]
             if exc.outcome == "no-response":
@@ -123,26 +125,39 @@ class App:
                 _reports.report_returned_awaitable(
                     invocation, self.site, exc.args[0], self.loaded.is_async
                 )
-            await self._fail(responder, exc.outcome)
+            await self._fail(responder, 500, exc.outcome)
+        except BadRequest as exc:
+            invocation.outcome = "bad-request"
+            _reports.report_bad_request(invocation, str(exc))
+            await self._fail(responder, 400, "bad-request", str(exc))
         except BodyTooLarge:
-            if not responder.started:
-                await responder.error(413, "too-large")
+            invocation.outcome = "too-large"
+            await self._fail(responder, 413, "too-large")
         except Exception as exc:
             invocation.outcome = "crash"
             _reports.report_crash(invocation, exc)
-            await self._fail(responder, "crash")
-        finally:
-            current.reset(token)
+            await self._fail(responder, 500, "crash")
 
-    async def _fail(self, responder: Send, outcome: str) -> None:
+    async def _fail(
+        self, responder: Send, status: int, outcome: str, message: str | None = None
+    ) -> None:
         if responder.started:  # mid-stream: the status is gone; end the response as it is
             raise RuntimeError("the function failed after its response had started")
-        await responder.error(500, outcome, crash=outcome == "crash")
+        await responder.error(status, outcome, crash=outcome == "crash", message=message)
+
+    def _adopt_loop(self) -> None:
+        """Track tasks on the loop we run on, also when another ASGI server made it."""
+        self.loop_adopted = True
+        if self.config.tracking:
+            from ._tracking import adopt_loop
+
+            adopt_loop(asyncio.get_running_loop())
 
     async def lifespan(self, receive: Receive, send: ASGISend) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                self._adopt_loop()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 left = await self.lifecycle.drain(timeout=min(self.config.timeout, 10.0))
@@ -155,10 +170,33 @@ class App:
 
 async def _plain(send: ASGISend, status: int, body: bytes) -> None:
     await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [PLAIN, (b"content-length", str(len(body)).encode())],
-        }
+        {"type": "http.response.start", "status": status, "headers": [PLAIN, content_length(body)]}
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def create_app(
+    target: str | None = None,
+    source: str | None = None,
+    signature_type: str | None = None,
+    **options: object,
+) -> App:
+    """An ASGI app serving ``target`` from ``source``, for any ASGI server or test client.
+
+    The same pipeline and lifecycle tracking as ``lastword serve``; configuration comes from the
+    environment (``FUNCTION_TARGET``, ``LASTWORD_BACKGROUND``, ...), then these arguments, then
+    what the source declares. Raises a :class:`~lastword._errors.StartupError` with lastword's
+    message if the function cannot be served.
+    """
+    import os
+
+    from . import _logging, _tracking
+    from ._loader import load
+
+    flags = {"target": target, "source": source, "signature_type": signature_type, **options}
+    loaded, config = load(Config.build(env=os.environ, flags=flags))
+    check_servable(loaded)
+    _logging.configure_hosted(config)
+    if config.tracking:
+        _tracking.install()
+    return App(loaded, config)

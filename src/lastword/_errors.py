@@ -56,5 +56,10 @@ class BadReturn(LastwordError):
         self.outcome = outcome
 
 
+class BadRequest(LastwordError):
+    """The request cannot become the function's arguments (a malformed event): a 400 whose body
+    is this message, which names what is missing or malformed and never echoes the request."""
+
+
 class BodyTooLarge(LastwordError):
     """The request body is larger than the platform accepts."""

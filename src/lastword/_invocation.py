@@ -37,6 +37,8 @@ Outcome = Literal[
     "returned-awaitable",  # a sync function returned a coroutine / awaitable
     "unawaited-coroutine",  # created a coroutine and never awaited it
     "left-work",  # policy 'error' and work was left running
+    "bad-request",  # the request could not become the function's arguments: not called (400)
+    "too-large",  # the request body is over the limit: not called (413)
 ]
 
 WorkKind = Literal[

@@ -42,16 +42,23 @@ class LoadedFunction:
     module: ModuleType
     signature_type: SignatureType
     is_async: bool
-    background: BackgroundPolicy | None
     declared_by: str | None
+    error_handlers: tuple[tuple[type[BaseException], Callable[..., Any]], ...] = ()
+    """(exception class, handler) pairs the source registers, in registration order."""
 
     @property
     def source_dir(self) -> Path:
         return self.source.parent
 
+    @property
+    def site(self) -> str:
+        """``file:line`` of the function's definition."""
+        return _where(self.function)
+
 
 def load(config: Config) -> tuple[LoadedFunction, Config]:
-    """Load ``config.source`` and return its target, with the configuration the source declares."""
+    """Load ``config.source`` and return its target, and the configuration resolved: what the
+    source declares (signature type, background policy) folded into ``config``, here only."""
     source = Path(config.source)
     if source.is_dir():
         source = source / "main.py"
@@ -90,10 +97,15 @@ def load(config: Config) -> tuple[LoadedFunction, Config]:
         module=module,
         signature_type=signature_type,
         is_async=is_async_callable(function),
-        background=background,
         declared_by=origin,
     )
-    return loaded, config.replace(target=target, signature_type=signature_type, source=str(source))
+    resolved = config.replace(
+        target=target,
+        signature_type=signature_type,
+        source=str(source),
+        background=background or config.background,
+    )
+    return loaded, resolved
 
 
 def is_async_callable(function: Any) -> bool:

@@ -141,6 +141,24 @@ class InvocationStream(io.TextIOBase):
         return self.stream.encoding
 
 
+def configure_hosted(config: Config) -> None:
+    """Set up lastword's own log lines only: its app is hosted by somebody else's server, which
+    owns the process's logging. Where the root logger has handlers, lastword's lines go there."""
+    logger = logging.getLogger("lastword")
+    if logging.getLogger().handlers or any(getattr(h, "_lastword", False) for h in logger.handlers):
+        return
+    json_lines = config.effective_log_format == "json"
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        JsonFormatter(config.log_execution_id)
+        if json_lines
+        else TextFormatter(config.log_execution_id)
+    )
+    handler._lastword = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if config.debug else logging.INFO)
+
+
 def configure(config: Config) -> None:
     """Set up logging for a serving process."""
     for stream in (sys.stdout, sys.stderr):

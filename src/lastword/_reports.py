@@ -176,3 +176,11 @@ def report_crash(invocation: Invocation, error: BaseException) -> None:
         f"responded 500.\n{user_traceback(error)}".rstrip(),
         extra={"invocation": invocation},
     )
+
+
+def report_bad_request(invocation: Invocation, message: str) -> None:
+    logger.warning(
+        f"{invocation.function}() was not called (invocation {invocation.id}): {message} "
+        "Responded 400.",
+        extra={"invocation": invocation},
+    )

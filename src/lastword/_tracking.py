@@ -34,7 +34,6 @@ from types import FrameType
 from typing import Any
 
 from ._invocation import (
-    _LASTWORD_DIR,
     STACK_LIMIT,
     Invocation,
     RawFrame,
@@ -47,41 +46,16 @@ from ._invocation import (
 
 # --- where work comes from -------------------------------------------------------------------
 
-# lastword's request handling: work these files start (Starlette streaming a response, Flask
-# building one) is lastword's own, not the user's -- except in the functions that start the user's
-# work on its behalf (a Starlette BackgroundTask, Flask call_on_close callbacks).
-_FRAMEWORK_FILES = frozenset(
-    os.path.join(_LASTWORD_DIR, name)
-    for name in ("_app.py", "_http_async.py", "_http_sync.py", "_responses.py")
-)
-_ON_BEHALF = frozenset({"start_background", "attach_after_response", "run_closers"})
+def _capture(frame: FrameType | None) -> list[RawFrame]:
+    """The stack that is starting a piece of work (innermost first, at most STACK_LIMIT frames).
 
-
-def _capture(frame: FrameType | None) -> list[RawFrame] | None:
-    """The stack that is starting a piece of work (innermost first), or None when lastword's own
-    request handling is starting it.
-
-    Walking outwards, the first frame that is either the user's or lastword's request handling
-    decides. lastword's wrappers that run the user's work (threads, pool jobs, callbacks) do not
-    decide, and neither do libraries: a library that starts work from a thread the user started
-    is the user's work.
+    Only the user's code runs as an invocation (the invoker sets ``current`` around it and nowhere
+    else), so whatever starts work while an invocation is current starts it for that invocation.
     """
     stack: list[RawFrame] = []
-    decided = False
-    while frame is not None:
+    while frame is not None and len(stack) < STACK_LIMIT:
         code = frame.f_code
-        filename = code.co_filename
-        if not decided:
-            if is_user_file(filename):
-                decided = True
-            elif filename in _FRAMEWORK_FILES:
-                if code.co_name not in _ON_BEHALF:
-                    return None
-                decided = True
-        if len(stack) < STACK_LIMIT:
-            stack.append((filename, frame.f_lineno or 0, code.co_name, None))
-        elif decided:
-            break
+        stack.append((code.co_filename, frame.f_lineno or 0, code.co_name, None))
         frame = frame.f_back
     return stack
 
@@ -612,9 +586,6 @@ def _thread_start(self: threading.Thread) -> None:
         _original["thread_start"](self)
         return
     stack = _capture(sys._getframe(1))
-    if stack is None:
-        _original["thread_start"](self)
-        return
     work = ThreadWork(invocation, self, _thread_description(self), stack)
     context = contextvars.copy_context()
     run = self.run
@@ -657,8 +628,6 @@ def _submit(
     if invocation is None:
         return original(executor, fn, *args, **kwargs)
     stack = _capture(sys._getframe(2))
-    if stack is None:
-        return original(executor, fn, *args, **kwargs)
     target, target_args, to_thread = _unwrap_context_run(fn, args)
     via = "asyncio.to_thread" if to_thread else (_via.get() or f"{type(executor).__name__}.submit")
     work = FutureWork(invocation, f"{_call(target, target_args, kwargs)} via {via}", stack)
@@ -700,8 +669,6 @@ def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
     if invocation is None:
         return
     stack = _capture(sys._getframe(1))
-    if stack is None:
-        return
     command = args[0] if args else kwargs.get("args")
     invocation.track(
         ProcessWork(
@@ -781,8 +748,6 @@ def _warn_unawaited(coro: Any) -> None:
             original(coro)
         return
     stack = _capture(sys._getframe(1))
-    if stack is None:
-        return
     invocation.track(UnawaitedCoroutine(invocation, _coroutine_call(coro), stack))
 
 
@@ -833,6 +798,30 @@ def _create_task(
 _TASK_CONTEXT = sys.version_info >= (3, 11)
 
 
+def _new_task(
+    loop: asyncio.AbstractEventLoop, coro: Any, *, name: str | None = None, context: Any = None
+) -> asyncio.Task[Any]:
+    if context is None:
+        return asyncio.Task(coro, loop=loop, name=name)
+    return asyncio.Task(coro, loop=loop, name=name, context=context)  # type: ignore[call-arg]
+
+
+def _task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+    if kwargs.get("context") is None and _current_get() is None:
+        return _new_task(loop, coro, name=kwargs.get("name"))
+    return _create_task(loop, _new_task, coro, kwargs.get("name"), kwargs.get("context"))
+
+
+def adopt_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Track the tasks of a loop lastword did not create (its app hosted by another ASGI server).
+
+    Such a loop gets a task factory; loop callbacks (``call_soon``, ``call_later``) on it are not
+    tracked — only on loops from :func:`new_event_loop`.
+    """
+    if _installed and not isinstance(loop, _TrackingLoopMixin) and loop.get_task_factory() is None:
+        loop.set_task_factory(_task_factory)  # type: ignore[arg-type]
+
+
 _current_get = current.get
 
 
@@ -871,7 +860,7 @@ class _TrackingLoopMixin:
         invocation = _current_get()
         if invocation is None or not _users_callback(callback):
             return self._base_call_soon(callback, *args, context=context)
-        work = CallbackWork(invocation, f"loop.call_soon({_call(callback, args)})", _capture(sys._getframe(1)) or [])
+        work = CallbackWork(invocation, f"loop.call_soon({_call(callback, args)})", _capture(sys._getframe(1)))
         work.handle = self._base_call_soon(work.wrap(callback), *args, context=context)
         invocation.track(work)
         return work.handle
@@ -881,7 +870,7 @@ class _TrackingLoopMixin:
         if invocation is None or not _users_callback(callback):
             return self._base_call_soon_threadsafe(callback, *args, context=context)
         work = CallbackWork(
-            invocation, f"loop.call_soon_threadsafe({_call(callback, args)})", _capture(sys._getframe(1)) or []
+            invocation, f"loop.call_soon_threadsafe({_call(callback, args)})", _capture(sys._getframe(1))
         )
         work.handle = self._base_call_soon_threadsafe(work.wrap(callback), *args, context=context)
         invocation.track(work)
@@ -894,7 +883,7 @@ class _TrackingLoopMixin:
         if invocation is None or not _users_callback(callback):
             return self._base_call_later(delay, callback, *args, context=context)
         work = CallbackWork(
-            invocation, f"loop.call_later({delay:g}, {_call(callback, args)})", _capture(sys._getframe(1)) or []
+            invocation, f"loop.call_later({delay:g}, {_call(callback, args)})", _capture(sys._getframe(1))
         )
         work.handle = self._base_call_later(delay, work.wrap(callback), *args, context=context)
         invocation.track(work)
@@ -904,7 +893,7 @@ class _TrackingLoopMixin:
         invocation = _current_get()
         if invocation is None or not _users_callback(callback):
             return self._base_call_at(when, callback, *args, context=context)
-        work = CallbackWork(invocation, f"loop.call_at({_call(callback, args)})", _capture(sys._getframe(1)) or [])
+        work = CallbackWork(invocation, f"loop.call_at({_call(callback, args)})", _capture(sys._getframe(1)))
         work.handle = self._base_call_at(when, work.wrap(callback), *args, context=context)
         invocation.track(work)
         return work.handle

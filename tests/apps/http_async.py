@@ -68,3 +68,20 @@ async def logs(request):
 
     await asyncio.create_task(child())
     return "ok"
+
+
+async def body_size(request):
+    return {"size": len(await request.body())}
+
+
+async def streamed_size(request):
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+    return {"size": size}
+
+
+async def http_exception(request):
+    from starlette.exceptions import HTTPException
+
+    raise HTTPException(status_code=400, detail="the field name is required")

@@ -97,3 +97,13 @@ def logs(request):
 
 def two_params(request, extra):
     return "wrong"
+
+
+def body_size(request):
+    return {"size": len(request.get_data()), "json": request.get_json(silent=True)}
+
+
+def http_exception(request):
+    from werkzeug.exceptions import BadRequest
+
+    raise BadRequest("the field name is required")
