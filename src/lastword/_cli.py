@@ -17,7 +17,19 @@ from ._signatures import choices as signature_choices
 class _LazyGroup(click.Group):
     """Imports a subcommand's module only when that subcommand runs (cold start is a feature)."""
 
-    lazy = {"check": "lastword._check.command:check"}
+    lazy = {"check": "lastword._check.command:check", "deploy": "lastword._deploy.command:deploy"}
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # functions-framework's command has no subcommand: `lastword --target hello` (or
+        # `lastword main.py ...`, or a bare `lastword` with FUNCTION_TARGET set) is
+        # `lastword serve ...`, so a migrating user's habits and containers keep working.
+        if (not args and os.environ.get("FUNCTION_TARGET")) or (
+            args
+            and args[0] not in ("-h", "--help", "--version")
+            and (args[0].startswith("-") or args[0].endswith(".py"))
+        ):
+            args = ["serve", *args]
+        return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -36,7 +48,10 @@ class _LazyGroup(click.Group):
 @click.version_option(package_name="lastword")
 def main() -> None:
     """lastword: serve Python functions the way Cloud Run functions serve them, and see the work
-    they leave running after their response."""
+    they leave running after their response.
+
+    `lastword --target hello` is short for `lastword serve --target hello`, as with
+    functions-framework."""
 
 
 def _env_of(field: str) -> str:
@@ -117,13 +132,30 @@ def build_config(source_file: str | None, flags: dict[str, Any]) -> Config:
         raise click.UsageError(str(exc)) from None
 
 
+ASGI_REFUSED = (
+    "lastword needs no ASGI mode: it serves `async def` functions with a Starlette request on its "
+    "event loop and `def` functions with a Flask request on its thread pool, on one ASGI server, "
+    "so {fix} (a `def` function written for functions-framework's ASGI mode, which hands "
+    "it a Starlette request, becomes `async def`)."
+)
+
+
 @main.command()
 @click.argument("source_file", required=False, metavar="[SOURCE]")
 @serve_options
+@click.option("--dry-run", is_flag=True, help="Load the function and say what would be served, then exit.")
+@click.option("--asgi", is_flag=True, hidden=True)
 @click.version_option(package_name="lastword")
-def serve(source_file: str | None, **flags: Any) -> None:
+def serve(source_file: str | None, dry_run: bool, asgi: bool, **flags: Any) -> None:
     """Serve a function over HTTP: lastword serve main.py --target hello"""
+    use_asgi = os.environ.get("FUNCTION_USE_ASGI", "").strip().lower() in ("1", "true", "yes", "on")
+    if asgi or use_asgi:
+        fix = "drop --asgi" if asgi else "unset FUNCTION_USE_ASGI"
+        raise click.UsageError(ASGI_REFUSED.format(fix=fix))
     config = build_config(source_file, flags)
+    if dry_run:
+        _dry_run(config)
+        return
     from ._server import serve as run
 
     try:
@@ -132,6 +164,20 @@ def serve(source_file: str | None, **flags: Any) -> None:
         click.echo(f"lastword: error: {exc}", err=True)
         sys.exit(STARTUP_FAILURE)
     sys.exit(status)
+
+
+def _dry_run(config: Config) -> None:
+    from ._loader import load
+
+    try:
+        loaded, config = load(config)
+    except StartupError as exc:
+        click.echo(f"lastword: error: {exc}", err=True)
+        sys.exit(STARTUP_FAILURE)
+    click.echo(
+        f"lastword: {loaded.name} ({config.signature_type}) from {loaded.source} loads; it would "
+        f"be served at http://{config.host}:{config.port} (--dry-run: not listening)"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,6 +22,10 @@ BACKGROUND_POLICIES: tuple[str, ...] = get_args(BackgroundPolicy)
 CPU_ALLOCATIONS: tuple[str, ...] = get_args(CpuAllocation)
 LOG_FORMATS: tuple[str, ...] = get_args(LogFormat)
 
+HEALTH_PATH = "/_lastword/health"
+"""Answered by the runtime itself (200 while serving, 503 while draining), never by the function:
+the path of the platform's startup and readiness probes."""
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -121,6 +125,8 @@ ENVIRONMENT: Mapping[str, str] = {
     "LASTWORD_TIMEOUT": "timeout",
     "LASTWORD_TRACKING": "tracking",
     "LASTWORD_REPORT_HEADER": "report_header",
+    "WORKERS": "workers",
+    "THREADS": "threads",
     "LASTWORD_WORKERS": "workers",
     "LASTWORD_THREADS": "threads",
     "LASTWORD_CONCURRENCY": "concurrency",
