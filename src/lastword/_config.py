@@ -214,7 +214,3 @@ def _coerce(name: str, value: Any) -> Any:
     if name in ("target", "source", "host"):
         return None if value is None else str(value)
     return value
-
-HEALTH_PATH = "/_lastword/health"
-"""Answered by lastword itself (200 while serving, 503 while draining), never by the function:
-the path the generated manifests' startup and readiness probes use."""
