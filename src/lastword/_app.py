@@ -222,6 +222,7 @@ class App:
             if invocation.responded or invocation.outcome == "timeout":
                 return
             invocation.outcome = "timeout"
+            self.instance.answered(invocation)
             if self.loaded.is_async:
                 task = invocation.task
                 frames = _task_frames(task)
@@ -330,9 +331,18 @@ class App:
         wait = min(self.config.grace, self.config.timeout) if grace is None else grace
         left = await self.lifecycle.drain(timeout=wait)
         for work in left:
-            _reports.report_leftover(work, "still running at shutdown")
+            _reports.report_abandoned(work)
+            work.abandon()
         self.instance.stop()
         self.pool.shutdown()
+
+    async def cut_short(self, invocation: Invocation) -> None:
+        """At shutdown, past the grace period: answer 503 if nothing was sent yet, and say so."""
+        responder = self._responder_of(invocation)
+        invocation.outcome = "shutdown"
+        _reports.report_cut_short(invocation, self.config.grace, answered=responder is not None)
+        if responder is not None:
+            await responder.error(503, "shutdown", settled=True)
 
     async def lifespan(self, receive: Receive, send: ASGISend) -> None:
         while True:

@@ -156,7 +156,7 @@ def serve(source_file: str | None, dry_run: bool, asgi: bool, **flags: Any) -> N
     if dry_run:
         _dry_run(config)
         return
-    from ._server import serve as run
+    from ._serving import serve as run
 
     try:
         status = run(config)

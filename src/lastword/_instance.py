@@ -39,7 +39,8 @@ class Channel(Protocol):
 
     def begin(self, invocation: Invocation) -> int: ...
     def started(self, slot: int) -> None: ...
-    def end(self, slot: int, timed_out: bool = False) -> None: ...
+    def answered(self, slot: int) -> None: ...
+    def end(self, slot: int) -> None: ...
     def activity(self) -> None: ...
     def recycle(self, reason: str) -> None: ...
 
@@ -134,10 +135,15 @@ class Instance:
             while deadlines and deadlines[0] not in in_flight:
                 deadlines.popleft()
         if self.channel is not None and invocation.slot >= 0:
-            self.channel.end(invocation.slot, invocation.outcome == "timeout")
+            self.channel.end(invocation.slot)
             invocation.slot = -1
         if not self.in_flight and self.on_idle is not None:
             self.on_idle()
+
+    def answered(self, invocation: Invocation) -> None:
+        """Its deadline was answered (504): the supervisor must not answer it again."""
+        if self.channel is not None and invocation.slot >= 0:
+            self.channel.answered(invocation.slot)
 
     # --- deadlines ----------------------------------------------------------------------------
 
@@ -213,9 +219,7 @@ class Instance:
             shutdown_fd(cycle.fd)
         invocation.outcome = "timeout"
         _reports.report_timeout(invocation, frame, stuck_loop=True, answered=answered)
-        if self.channel is not None and invocation.slot >= 0:
-            self.channel.end(invocation.slot, True)
-            invocation.slot = -1
+        self.answered(invocation)
         if self.interrupt is not None and self.main_thread and self.interrupt(invocation):
             stop = time.monotonic() + 1.0
             while invocation in self.in_flight and time.monotonic() < stop:

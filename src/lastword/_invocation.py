@@ -41,6 +41,7 @@ Outcome = Literal[
     "too-large",  # the request body is over the limit: not called (413)
     "timeout",  # still running at its deadline: 504
     "client-gone",  # the client went away before the function was called: not called
+    "shutdown",  # still running when the grace period after SIGTERM ran out: 503
 ]
 
 WorkKind = Literal[
@@ -155,6 +156,11 @@ class Work:
         """Stop the work if it can be stopped; True if it was."""
         return False
 
+    def abandon(self) -> None:
+        """The instance is shutting down with this work still running: end what can be ended
+        (a task is cancelled, a child process killed); a thread ends with the process."""
+        self.cancel()
+
     def in_library(self) -> bool:
         """Running only a library's code right now (none of the user's): it may be a library's
         worker finishing a piece of work before it waits for the next."""
@@ -212,7 +218,7 @@ class Invocation:
     __slots__ = (
         "_id", "function", "policy", "cpu", "timeout", "started", "outcome", "status",
         "responded", "work", "waited_for", "cancelled", "left", "lifecycle", "loop", "trace",
-        "streamed", "slot", "cycle", "task", "thread", "expiry", "client_gone",
+        "streamed", "slot", "cycle", "task", "thread", "expiry", "client_gone", "ended",
     )
 
     def __init__(
@@ -263,6 +269,8 @@ class Invocation:
         """Set when its deadline is being handled (a threading.Event the handler sets)."""
         self.client_gone = False
         """The client went away before the response was complete."""
+        self.ended = 0.0
+        """Monotonic time its response was sent."""
 
     @property
     def id(self) -> str:

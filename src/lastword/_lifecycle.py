@@ -9,7 +9,9 @@ whatever is still running.
 from __future__ import annotations
 
 import asyncio
+import collections
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -39,11 +41,36 @@ class Lifecycle:
         self.observer = observer
         self.outliving: set[Work] = set()
         """Handed-off work allowed to outlive its response (cpu='always'); drained on shutdown."""
+        self.freezes: Callable[[], tuple[int, float, float]] | None = None
+        """Set in a worker under ``--cpu request``: (times frozen, last frozen at, last thawed
+        at), as the supervisor notes them."""
+        self._freezes_seen = 0
+        self.wakes: collections.deque[tuple[float, float, str]] = collections.deque(maxlen=64)
+        """(frozen at, thawed at, the invocation that arrived to a frozen worker)."""
+        self.left_running: weakref.WeakSet[Work] = weakref.WeakSet()
+        """Leftovers reported at their response, while they run: abandoned if still running at
+        shutdown (held weakly: a finished one is forgotten with its invocation)."""
 
     def begin(self, execution_id: str | None, loop: asyncio.AbstractEventLoop | None) -> Invocation:
-        return Invocation(
+        invocation = Invocation(
             execution_id, self.function, self.policy, self.cpu, self.timeout, self, loop
         )
+        if self.freezes is not None:
+            count, frozen_at, thawed_at = self.freezes()
+            if count != self._freezes_seen:  # this request found the worker frozen
+                self._freezes_seen = count
+                self.wakes.append((frozen_at, thawed_at, invocation.id))
+        return invocation
+
+    def frozen_after(self, invocation: Invocation) -> tuple[float, str] | None:
+        """If the worker was frozen after ``invocation`` responded: (seconds from its response to
+        the first freeze, the invocation during which the worker last resumed)."""
+        if not invocation.ended:
+            return None
+        later = [wake for wake in self.wakes if wake[0] >= invocation.ended]
+        if not later:
+            return None
+        return later[0][0] - invocation.ended, later[-1][2]
 
     async def settle(self, invocation: Invocation) -> int | None:
         """Called once the function is done and before the last of its response is sent.
@@ -97,6 +124,7 @@ class Lifecycle:
     def responded(self, invocation: Invocation, status: int) -> None:
         """The last byte of the response was handed to the server: report what is left."""
         invocation.responded = True
+        invocation.ended = time.monotonic()
         invocation.status = status
         if invocation.outcome is None:
             invocation.outcome = "ok" if status < 500 else "crash"
@@ -110,15 +138,20 @@ class Lifecycle:
                 elif work in left:
                     _reports.report_leftover(work)
                     work.outlive()
+                    self.left_running.add(work)
         if self.observer is not None:
             self.observer(invocation)
 
     async def drain(self, timeout: float) -> list[Work]:
-        """Wait (up to ``timeout`` s) for handed-off work that outlived its response."""
+        """At shutdown: wait (up to ``timeout`` s) for handed-off work that outlived its response;
+        return every piece of work still running (handed off or left behind), to be abandoned."""
         pending = [w for w in self.outliving if w.running()]
         await wait_for(pending, time.monotonic() + timeout)
         self.outliving.clear()
-        return [w for w in pending if w.running()]
+        left = [w for w in pending if w.running()]
+        left += [w for w in list(self.left_running) if w not in left and w.running()]
+        self.left_running.clear()
+        return left
 
 
 def leftovers_at_response(invocation: Invocation) -> list[Work]:

@@ -167,7 +167,10 @@ def configure(config: Config) -> None:
             reconfigure(line_buffering=True)
     json_lines = config.effective_log_format == "json"
     with_id = config.log_execution_id
-    handler = logging.StreamHandler(sys.stderr)
+    stderr = sys.stderr
+    if isinstance(stderr, InvocationStream):  # configured before (the supervisor, then a worker)
+        stderr = stderr.stream  # type: ignore[assignment]
+    handler = logging.StreamHandler(stderr)
     handler.setFormatter(JsonFormatter(with_id) if json_lines else TextFormatter(with_id))
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -97,6 +97,22 @@ def report_waited(invocation: Invocation, works: list[Work], seconds: float, fin
         )
 
 
+def frozen_note(work: Work) -> str:
+    """What freezing did to work that outlived its response (``--cpu request`` under the
+    supervisor): where it was stopped and when it ran again."""
+    invocation = work.invocation
+    lifecycle = invocation.lifecycle
+    found = lifecycle.frozen_after(invocation) if lifecycle is not None else None
+    if found is None:
+        return ""
+    after, woken_by = found
+    return (
+        f" It was frozen {after:.3f} s after that response, when the instance went idle (as the "
+        f"platform takes the CPU away), and resumed during invocation {woken_by}, another "
+        "request's time."
+    )
+
+
 def report_late_finish(work: Work, error: BaseException | None, cancelled: bool = False) -> None:
     """Work of an invocation that already responded ended: say so, against that invocation."""
     invocation = work.invocation
@@ -105,7 +121,8 @@ def report_late_finish(work: Work, error: BaseException | None, cancelled: bool 
             f"exception from a finished invocation {invocation.id} of {invocation.function}(): "
             f"{work.kind} {work.description} started at {where(work)} raised "
             f"{type(error).__name__} {invocation.duration:.3f} s after the invocation began, after "
-            "its response was sent. In production this code would likely not have run at all.",
+            "its response was sent. In production this code would likely not have run at all."
+            + frozen_note(work),
             exc_info=(type(error), error, error.__traceback__),
             extra={"invocation": invocation},
         )
@@ -116,7 +133,7 @@ def report_late_finish(work: Work, error: BaseException | None, cancelled: bool 
             f"{work.kind} {work.description} of finished invocation {invocation.id} "
             f"({invocation.function}()), started at {where(work)}, finished "
             f"{invocation.duration:.3f} s after the invocation began — after its response. In "
-            "production it may not have run.",
+            "production it may not have run." + frozen_note(work),
             extra={"invocation": invocation},
         )
 
@@ -255,4 +272,27 @@ def report_overloaded(function: str, reason: str) -> None:
     logger.warning(
         f"refused a request to {function}() with 429: {reason}. Raise --concurrency, or add workers "
         "or instances.",
+    )
+
+
+def report_abandoned(work: Work) -> None:
+    """Shutdown, and this work is still running: where production loses it."""
+    invocation = work.invocation
+    stack = short_stack(work)
+    logger.warning(
+        f"{where(work)}: abandoned at shutdown: {work.kind} {work.description}, started by "
+        f"invocation {invocation.id} of {invocation.function}(), was still running when the "
+        "instance stopped. On the platform this is where it is lost: an instance is shut down "
+        "(SIGTERM, then SIGKILL 10 s later) whenever it scales in. Finish it before responding."
+        + (f"\n{stack}" if stack else ""),
+        extra={"invocation": invocation},
+    )
+
+
+def report_cut_short(invocation: Invocation, grace: float, answered: bool) -> None:
+    told = "responded 503" if answered else "its response had started and was cut off"
+    logger.warning(
+        f"invocation {invocation.id} of {invocation.function}() was still running when the "
+        f"grace period after SIGTERM ({grace:g} s, --grace) ran out; {told}.",
+        extra={"invocation": invocation},
     )

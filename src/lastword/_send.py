@@ -133,4 +133,5 @@ _ERROR_BODIES = {
     "left-work": b"Internal Server Error: the function left background work running after its response.",
     "too-large": b"Payload Too Large: the request body is over the 32 MiB limit.",
     "timeout": b"Gateway Timeout: the function did not respond before its deadline.",
+    "shutdown": b"Service Unavailable: the instance shut down before the function responded.",
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import dis
 import functools
@@ -471,6 +472,12 @@ class ProcessWork(Work):
 
     def outlive(self) -> None:
         _watcher.watch(self)
+
+    def abandon(self) -> None:
+        kill = getattr(self.handle, "kill", None)
+        if kill is not None:
+            with contextlib.suppress(Exception):  # already gone
+                kill()
 
 
 class UnawaitedCoroutine(Work):

@@ -180,7 +180,7 @@ class _InProcessServer:
         from . import _tracking
         from ._config import Config
         from ._loader import load
-        from ._server import bind
+        from ._serving.listen import bind
         from ._serving.server import build
 
         config = Config.build(
@@ -191,6 +191,7 @@ class _InProcessServer:
             _tracking.install()
         app, self.server = build(loaded, config, observer=self.observe)
         sock = bind("127.0.0.1", 0)
+        sock.listen(2048)
         port = sock.getsockname()[1]
         started = threading.Event()
 

@@ -105,10 +105,10 @@ class Server:
             connection.close()
         return left
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float | None = None) -> None:
         if self._sweeper is not None:
             self._sweeper.cancel()
-        await self.app.shutdown()
+        await self.app.shutdown(grace)
 
     # --- requests -----------------------------------------------------------------------------
 
