@@ -160,6 +160,9 @@ class App:
                 try:
                     await turn
                 except asyncio.CancelledError:
+                    if invocation.outcome == "timeout":  # its deadline came while it waited
+                        await self._fail(responder, 504, "timeout", settled=True)
+                        return
                     if not (cycle is not None and cycle.disconnected):
                         raise  # the server is stopping
                     invocation.client_gone = True
@@ -203,6 +206,7 @@ class App:
         except (InvocationTimeout, asyncio.CancelledError):
             if invocation.outcome != "timeout":
                 raise  # not cancelled by its deadline: the server is stopping
+            await self._fail(responder, 504, "timeout", settled=True)
         except Exception as exc:
             if invocation.outcome == "timeout" or invocation.client_gone:
                 return  # answered at its deadline, or nobody is listening: nothing more to send
@@ -216,7 +220,8 @@ class App:
             _reports.report_client_gone(invocation, called=True)
 
     def on_deadline(self, invocation: Invocation) -> None:
-        """On the event loop, when ``invocation`` reached its deadline: answer 504, stop it."""
+        """On the event loop, when ``invocation`` reached its deadline: say where its function
+        is, and cancel its request task, which then answers 504 (see :meth:`_invoke`)."""
         expiry = invocation.expiry
         try:
             if invocation.responded or invocation.outcome == "timeout":
@@ -224,11 +229,8 @@ class App:
             invocation.outcome = "timeout"
             self.instance.answered(invocation)
             if self.loaded.is_async:
-                task = invocation.task
-                frames = _task_frames(task)
+                frames = _task_frames(invocation.task)
                 stopping = "lastword cancelled it. "
-                if task is not None:
-                    task.cancel()
             else:
                 frames = _thread_frames(invocation.thread)
                 if self.instance.channel is not None:
@@ -243,9 +245,9 @@ class App:
                 else:
                     stopping = "A thread cannot be stopped: it runs on. "
             _reports.report_timeout(invocation, frames, stopping=stopping)
-            responder = self._responder_of(invocation)
-            if responder is not None:
-                asyncio.get_running_loop().create_task(responder.error(504, "timeout", settled=True))
+            task = invocation.task
+            if task is not None and not task.done():
+                task.cancel()
         finally:
             if expiry is not None:
                 expiry.set()
@@ -309,11 +311,18 @@ class App:
         await send({"type": "http.response.body", "body": body})
 
     async def _fail(
-        self, responder: Send, status: int, outcome: str, message: str | None = None
+        self,
+        responder: Send,
+        status: int,
+        outcome: str,
+        message: str | None = None,
+        settled: bool = False,
     ) -> None:
         if responder.started:  # mid-stream: the status is gone; end the response as it is
             raise RuntimeError("the function failed after its response had started")
-        await responder.error(status, outcome, crash=outcome == "crash", message=message)
+        await responder.error(
+            status, outcome, crash=outcome == "crash", message=message, settled=settled
+        )
 
     def _adopt_loop(self) -> None:
         """Track tasks on the loop we run on, also when another ASGI server made it."""
@@ -391,13 +400,17 @@ def create_app(
 
 
 def _task_frames(task: Any) -> list[Any]:
-    """The frames of a task's coroutine chain, outermost first."""
-    if task is None:
-        return []
-    try:
-        return list(task.get_stack(limit=None))  # type: ignore[no-any-return]
-    except Exception:  # a finished or foreign task
-        return []
+    """The frames of a suspended task's coroutine chain (what it awaits, down to the innermost),
+    outermost first."""
+    frames: list[Any] = []
+    coro = task.get_coro() if task is not None else None
+    while coro is not None and len(frames) < 200:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is None:
+            break
+        frames.append(frame)
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return frames
 
 
 def _thread_frames(ident: int) -> list[Any]:

@@ -61,6 +61,20 @@ class Limits:
     high_water = 256 * 1024
     """Buffered request body above which reading pauses until the app reads."""
 
+    @classmethod
+    def from_environment(cls, text: str | None) -> Limits:
+        """These limits, with ``LASTWORD_LIMITS="head_timeout=2,keep_alive=5"`` applied."""
+        limits = cls()
+        for item in (text or "").split(","):
+            name, _, value = item.partition("=")
+            name = name.strip()
+            if not name:
+                continue
+            if not hasattr(cls, name) or name.startswith("_") or name == "from_environment":
+                raise ValueError(f"LASTWORD_LIMITS: {name!r} is not a limit")
+            setattr(limits, name, type(getattr(cls, name))(float(value)))
+        return limits
+
 
 def status_line(status: int, _cache: dict[int, bytes] = {}) -> bytes:  # noqa: B006 - a cache
     line = _cache.get(status)

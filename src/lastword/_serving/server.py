@@ -83,8 +83,9 @@ class Server:
     async def drain(self, grace: float) -> list[Invocation]:
         """Stop taking requests and let those in flight finish, for up to ``grace`` seconds.
 
-        Idle connections are closed now, busy ones after their response; returns the invocations
-        still running when the grace period ran out (they are then cancelled, one line each).
+        Idle connections are closed now, busy ones after their response; invocations still
+        running when the grace period runs out get a 503 and a line each, and are cancelled.
+        Returns them.
         """
         self.draining = True
         self.instance.draining = True
@@ -97,6 +98,8 @@ class Server:
         while self.tasks and time.monotonic() < deadline:
             await asyncio.wait(list(self.tasks), timeout=max(0.0, deadline - time.monotonic()))
         left = list(self.instance.in_flight)
+        for invocation in left:
+            await self.app.cut_short(invocation)  # a 503 and a line for each, then they stop
         for task in list(self.tasks):
             task.cancel()
         if self.tasks:
@@ -183,11 +186,14 @@ def build(
 
     ``share`` is how many processes the instance's ``--concurrency`` is split between.
     """
+    import os
+
     from .._app import App
     from .._instance import Instance
 
     limit = max(1, config.concurrency // share)
     instance = Instance(limit, limit, channel=channel, main_thread=main_thread)
     app = App(loaded, config, observer=observer, instance=instance)
-    server = Server(app, shared_sockets=channel is not None)
+    limits = Limits.from_environment(os.environ.get("LASTWORD_LIMITS"))
+    server = Server(app, limits, shared_sockets=channel is not None)
     return app, server

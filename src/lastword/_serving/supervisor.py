@@ -37,7 +37,7 @@ from .._errors import STARTUP_FAILURE
 from . import channel as messages
 from . import platform
 from .channel import ANSWERED, RUNNING, STARTED, Table
-from .protocol import plain_response, shutdown_fd
+from .protocol import Limits, plain_response, shutdown_fd
 
 logger = logging.getLogger("lastword")
 
@@ -62,6 +62,7 @@ class WorkerHandle:
         self.watch = select.epoll()
         """Its connections, watched for new bytes while it is frozen (nested in the main epoll)."""
         self.retire_by = 0.0
+        self.frozen_at = 0.0
         self.kill_reason: str | None = None
         self.info: dict[str, Any] = {}
 
@@ -84,6 +85,7 @@ class Supervisor:
         """Connections accepted while no worker was ready (a worker being replaced)."""
         self.retry_accept = 0.0
         self.fd_warned = 0.0
+        self.keep_alive = Limits.from_environment(os.environ.get("LASTWORD_LIMITS")).keep_alive
         self.share = config.workers
         self.slots = 2 * max(1, config.concurrency // config.workers) + 8
 
@@ -212,6 +214,12 @@ class Supervisor:
         for worker in list(self.workers.values()):
             if worker.state != STARTING:
                 self._backstop(worker, now)
+            if worker.frozen and worker.connections and now - worker.frozen_at > self.keep_alive:
+                # A frozen worker cannot time its idle connections out: they have all been idle
+                # since it froze, so close them here (it sees them end when it next runs).
+                for conn_id in list(worker.connections):
+                    shutdown_fd(worker.connections[conn_id].fileno())
+                    self._closed(worker, conn_id)
             if worker.state == RETIRING and worker.retire_by and now > worker.retire_by:
                 self._kill(worker, "it did not finish draining in time")
         if self.config.memory is not None:
@@ -255,7 +263,7 @@ class Supervisor:
         if now - self.fd_warned > 1.0:
             self.fd_warned = now
             logger.error(
-                "lastword: out of file descriptors (%d connections open): new connections wait "
+                "out of file descriptors (%d connections open): new connections wait "
                 "until others close. Raise the limit (ulimit -n) or add instances.",
                 sum(len(w.connections) for w in self.workers.values()),
             )
@@ -367,6 +375,7 @@ class Supervisor:
             os.killpg(worker.pid, signal.SIGCONT)  # a request reached it meanwhile
             return
         worker.frozen = True
+        worker.frozen_at = time.monotonic()
         worker.table.note_freeze()
         self._register(worker.watch.fileno(), select.EPOLLIN, lambda events: self.thaw(worker))
 
@@ -416,7 +425,7 @@ class Supervisor:
             if state in (RUNNING, STARTED):
                 told = f"responded {answered}" if state == RUNNING else "its response was cut off"
                 logger.error(
-                    f"lastword: invocation {ident} failed: worker {worker.pid} {how} "
+                    f"invocation {ident} failed: worker {worker.pid} {how} "
                     f"({reason or 'unexpectedly'}) while serving it; {told}."
                 )
             worker.table.set_state(slot, 0)
@@ -437,7 +446,7 @@ class Supervisor:
         if expected:
             return
         logger.error(
-            f"lastword: worker {worker.pid} {how} ({reason or 'unexpectedly'}); starting another."
+            f"worker {worker.pid} {how} ({reason or 'unexpectedly'}); starting another."
         )
         self.spawn(worker.index)
 
@@ -446,7 +455,7 @@ class Supervisor:
         its other invocations are over or past their deadlines."""
         if worker.state == RETIRING:
             return
-        logger.warning(f"lastword: replacing worker {worker.pid}: {reason}.")
+        logger.warning(f"replacing worker {worker.pid}: {reason}.")
         worker.state = RETIRING
         if not self.draining:
             self.spawn(worker.index)
@@ -473,7 +482,7 @@ class Supervisor:
                 _answer(connection, 504, TIMEOUT_BODY, close=False)
                 shutdown_fd(connection.fileno())
             logger.error(
-                f"lastword: invocation {ident} passed its deadline ({self.config.timeout:g} s) and "
+                f"invocation {ident} passed its deadline ({self.config.timeout:g} s) and "
                 f"worker {worker.pid} did not answer it: it is stuck in code that holds the "
                 "interpreter (a long C call). The supervisor responded 504."
             )
@@ -502,7 +511,7 @@ class Supervisor:
         if worker.kill_reason is None:
             worker.kill_reason = reason
             if reason.startswith("memory"):
-                logger.error(f"lastword: worker {worker.pid}: {reason}; ending it.")
+                logger.error(f"worker {worker.pid}: {reason}; ending it.")
         with contextlib.suppress(ProcessLookupError):
             os.killpg(worker.pid, signal.SIGKILL)
 

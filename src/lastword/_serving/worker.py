@@ -111,9 +111,7 @@ class Worker:
         grace = await self.stopping
         loop.remove_reader(sock.fileno())
         started = time.monotonic()
-        left = await self.server.drain(grace)
-        for invocation in left:
-            await self.app.cut_short(invocation)
+        await self.server.drain(grace)
         await self.server.stop(grace=max(0.0, grace - (time.monotonic() - started)))
 
     def stop(self, grace: float) -> None:
