@@ -43,11 +43,11 @@ def check(
     target: str | None,
     config_path: Path | None,
 ) -> None:
-    from ._analyze import check_sources
+    from ._analyze import check_project
     from ._config import Config, ConfigError, find_pyproject, load_pyproject, parse_codes
     from ._entrypoints import target_exists
     from ._files import discover, read_sources
-    from ._output import render
+    from ._output import nothing_checked, render
     from ._project import Project, build_module
 
     roots = list(paths) or [Path(".")]
@@ -78,7 +78,9 @@ def check(
                 "checked files",
                 ctx,
             )
-    findings = check_sources(sources, target=config.target, enabled=config.enabled)
+    result = check_project(sources, target=config.target, enabled=config.enabled)
     root_uri = cwd.resolve().as_uri() + "/"
-    click.echo(render(fmt, findings, root_uri), nl=False)
-    ctx.exit(1 if findings else 0)
+    click.echo(render(fmt, result, root_uri), nl=False)
+    if fmt == "json" and not result.checked:
+        click.echo(f"lastword check: {nothing_checked(result)}", err=True)
+    ctx.exit(1 if result.findings else 0)
