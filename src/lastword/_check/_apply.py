@@ -83,8 +83,11 @@ def _backgrounds(arg: ast.expr) -> bool:
 Handler = Callable[[HookFlow, Site, Known], Val | None]
 
 
-def _new(flow: HookFlow, kind: str, site: Site, live: bool = True) -> Val:
-    return frozenset({flow.new_item(kind, site.node, short(site.node), live)}), False
+def _new(flow: HookFlow, kind: str, site: Site, live: bool = True, row: Known | None = None) -> Val:
+    item_id = flow.new_item(kind, site.node, short(site.node), live)
+    if row is not None and row.fix:
+        flow.items[item_id].detail = row.fix
+    return frozenset({item_id}), False
 
 
 def _run(flow: HookFlow, site: Site, row: Known) -> Val | None:
@@ -161,7 +164,7 @@ def _submit(flow: HookFlow, site: Site, row: Known) -> Val | None:
 
 
 def _future(flow: HookFlow, site: Site, row: Known) -> Val | None:
-    val = _new(flow, FUTURE, site)
+    val = _new(flow, FUTURE, site, row=row)
     if row.effect is Effect.THREAD_FUTURE:
         for item_id in val[0]:
             flow.items[item_id].in_thread = True
@@ -183,13 +186,13 @@ def _callback(flow: HookFlow, site: Site, row: Known) -> Val | None:
 
 def _thread(flow: HookFlow, site: Site, row: Known) -> Val | None:
     if row.effect is Effect.THREAD:
-        return _new(flow, THREAD, site, live=False)
+        return _new(flow, THREAD, site, live=False, row=row)
     for kw in site.node.keywords:
         wanted = K.QUIET_WITH.get(kw.arg or "")
         if wanted and last_name(kw.value) == wanted:
             flow.consume(site.args)
             return EMPTY
-    return _new(flow, THREAD, site)
+    return _new(flow, THREAD, site, row=row)
 
 
 def _process(flow: HookFlow, site: Site, row: Known) -> Val | None:

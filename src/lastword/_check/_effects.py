@@ -69,19 +69,15 @@ class Known:
     on_work: bool = True
     """The row also applies when the receiver is started work itself (``loop.create_task``
     on any loop); rows for specific receivers never do."""
+    fix: str = ""
+    """How to finish the work this API starts, when the rule's own advice does not fit
+    (added to the message)."""
     source: str = ""
     """Where the behaviour is documented (for whoever maintains the row)."""
 
     @property
     def conditional(self) -> bool:
         return bool(self.on or self.hints)
-
-    def accepts(self, owner: Callable[[], str], name: str) -> bool:
-        """Does a receiver named ``name`` (lower case) of type ``owner()`` (qualified, or "",
-        computed only when needed) fit?"""
-        if not self.conditional or any(hint in name for hint in self.hints):
-            return True
-        return bool(self.on) and owner().endswith(self.on)
 
 
 @dataclass(frozen=True)
@@ -142,12 +138,20 @@ class Table:
     def method(
         self, method: str, owner: Callable[[], str], name: str, tracked: bool
     ) -> Known | None:
-        """The row for ``receiver.method(...)``; ``tracked``: the receiver is work itself,
-        for which only rows that match any receiver apply."""
-        for row in self.by_method.get(method, ()):
-            if tracked and (row.conditional or not row.on_work):
-                continue
-            if row.accepts(owner, name):
+        """The row for ``receiver.method(...)``: a row for the receiver's type, else one for
+        its name, else one for any receiver. ``owner()`` gives the receiver's type (computed
+        only if a row needs it); ``tracked``: the receiver is work itself, for which only
+        rows that match any receiver apply."""
+        rows = self.by_method.get(method, ())
+        if not tracked:
+            for row in rows:
+                if row.on and owner().endswith(row.on):
+                    return row
+            for row in rows:
+                if row.hints and any(hint in name for hint in row.hints):
+                    return row
+        for row in rows:
+            if not row.conditional and (row.on_work or not tracked):
                 return row
         return None
 

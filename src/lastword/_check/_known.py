@@ -89,6 +89,7 @@ ROWS: tuple[Known, ...] = (
     Known(
         E.THREAD,
         names=("logging.handlers.QueueListener",),
+        fix="a QueueListener's thread runs until .stop() is called: stop it before returning",
         source="docs.python.org logging.handlers: QueueListener.start() starts a thread, stop() ends it",
     ),
     Known(E.THREAD_RUNNING, names=("_thread.start_new_thread", "_thread.start_new")),
@@ -153,6 +154,8 @@ ROWS: tuple[Known, ...] = (
         methods=("subscribe",),
         on=("SubscriberClient",),
         hints=("subscriber",),
+        fix="a streaming pull runs until its future is cancelled: call .cancel() on it (and "
+        ".result() to wait for the shutdown) before returning",
         source="SubscriberClient.subscribe() returns a StreamingPullFuture that pulls messages "
         "in background threads until cancelled",
     ),
@@ -209,6 +212,8 @@ ROWS: tuple[Known, ...] = (
             "opentelemetry.sdk._logs.export.BatchLogRecordProcessor",
             "opentelemetry.sdk.metrics.export.PeriodicExportingMetricReader",
         ),
+        fix="it exports from a worker thread: call force_flush() (or shutdown()) on it, or on "
+        "the provider it was given to, before returning",
         source="opentelemetry-python: batch processors and the periodic reader export from a "
         "worker thread; force_flush() exports what is queued, shutdown() stops it",
     ),
@@ -222,6 +227,8 @@ ROWS: tuple[Known, ...] = (
             "google.cloud.logging_v2.handlers.CloudLoggingHandler",
             "google.cloud.logging_v2.handlers.handlers.CloudLoggingHandler",
         ),
+        fix="its default transport sends log entries from a background thread: call "
+        "handler.flush() before returning, or pass transport=SyncTransport",
         source="cloud.google.com/python/docs/reference/logging: the default "
         "BackgroundThreadTransport sends log entries from a background thread; flush() "
         "submits them",

@@ -8,10 +8,11 @@ from . import _known as K
 from ._exprs import ExprFlow
 from ._names import add_import, dotted, last_name
 from ._project import FunctionRef
-from ._work import EMPTY, FUTURE, MAP, PARAM, Ids, Val, short, unreachable
+from ._work import EMPTY, MAP, PARAM, Ids, Val, short, unreachable
 
 _CHECKS_RUNNING = frozenset({"is_alive", "running"})
 _CHECKS_DONE = frozenset({"done"})
+_RAISING_WAITS = frozenset({"result", "wait", "communicate", "exception"})
 
 
 class StmtFlow(ExprFlow):
@@ -393,11 +394,12 @@ class StmtFlow(ExprFlow):
 
     def finished_if_raises(self, stmt: ast.stmt) -> set[int]:
         """Work a simple statement waits for directly (``await task``, ``await
-        asyncio.wait_for(task, t)``, ``f.result()``): done even when the statement raises.
-        Not a shielded task, which runs on, nor gather(), whose other tasks do, nor work
-        in a thread when the wait has a timeout. In a ``with`` block (``async with
-        asyncio.timeout(5): await task``), the block's first statement: cancelling the
-        awaiting function cancels the awaited task."""
+        asyncio.wait_for(task, t)``, ``f.result()``, ``p.wait()``): done when the statement
+        raises, since the exception is the work's own. Not a shielded task, which runs on,
+        nor gather(), whose other tasks do, nor a thread joined with a timeout. (A timeout
+        that leaves the work running is added back by ``gave_up``, for the handlers that
+        catch it.) In a ``with`` block (``async with asyncio.timeout(5): await task``), the
+        block's first statement: cancelling the awaiting function cancels the awaited task."""
         while isinstance(stmt, (ast.With, ast.AsyncWith)) and stmt.body:
             stmt = stmt.body[0]
         if not isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)):
@@ -405,32 +407,19 @@ class StmtFlow(ExprFlow):
         out: set[int] = set()
         for sub in ast.walk(stmt):
             target: ast.expr | None = None
-            timeout = False
             if isinstance(sub, ast.Await):
                 target = sub.value
                 if isinstance(target, ast.Call) and self.qual(target.func) in K.WAIT_FOR:
-                    timeout = len(target.args) > 1 or any(
-                        kw.arg == "timeout" for kw in target.keywords
-                    )
                     target = target.args[0] if target.args else target
-            elif (
-                isinstance(sub, ast.Call)
-                and isinstance(sub.func, ast.Attribute)
-                and sub.func.attr in ("result", "join", "wait", "communicate")
-                and not sub.args
-                and not sub.keywords
-            ):
-                target = sub.func.value
+            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
+                meth = sub.func.attr
+                if meth in _RAISING_WAITS or (meth == "join" and not (sub.args or sub.keywords)):
+                    target = sub.func.value
             if target is None:
                 continue
             key = dotted(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
-            if key is None or key in self.state.coll:
-                continue
-            for item_id in self.state.env.get(key, frozenset()):
-                item = self.items[item_id]
-                if timeout and (item.in_thread or item.kind == FUTURE):
-                    continue
-                out.add(item_id)
+            if key is not None and key not in self.state.coll:
+                out |= self.state.env.get(key, frozenset())
         return out
 
 
