@@ -184,6 +184,39 @@ def test_uses_in_tests_and_strings_do_not_make_a_helper() -> None:
     assert checked(sources) == []
 
 
+def test_trying_it_out_under_main_does_not_make_a_helper() -> None:
+    source = """\
+        def hello(request):
+            return "hello"
+
+
+        if __name__ == "__main__":
+            print(hello(None))
+        """
+    assert checked({"main.py": source}) == [("hello", "http", "shaped")]
+
+
+def test_a_helper_that_joins_with_a_timeout_does_not_finish_the_thread() -> None:
+    source = """\
+        import threading
+
+
+        def wait_all(threads):
+            for t in threads:
+                t.join(timeout=5)
+
+
+        def handler(request):
+            threads = [threading.Thread(target=print) for _ in range(3)]
+            for t in threads:
+                t.start()
+            wait_all(threads)
+            return "ok"
+        """
+    result = check_project({"main.py": textwrap.dedent(source)})
+    assert [(f.line, f.code) for f in result.findings] == [(10, "LW104")]
+
+
 def test_several_apps_in_one_tree() -> None:
     sources = {
         "orders/main.py": """\

@@ -239,4 +239,7 @@ def test_library_fixes_are_in_the_message() -> None:
         """
     (finding,) = check_sources({"main.py": textwrap.dedent(source)})
     assert finding.code == "LW104"
-    assert "call handler.flush() before returning, or pass transport=SyncTransport" in finding.message
+    assert finding.message.endswith(
+        "call handler.flush() before returning, or create it with transport=SyncTransport "
+        "(its default transport sends log entries from a background thread)"
+    )

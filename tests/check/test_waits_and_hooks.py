@@ -307,10 +307,10 @@ def test_after_this_request(
 def test_work_started_in_a_hook_says_where_it_runs() -> None:
     source = FLASK + textwrap.indent(STARTS, "    ")
     (finding,) = check_sources({"main.py": source})
-    assert finding.message.endswith(
-        "it is started in the after_this_request callback `record`, which Flask runs before it "
-        "sends the response, and nothing waits for it there"
-    )
+    assert (
+        "never finish; it is started in the after_this_request callback `record`, which Flask "
+        "runs before it sends the response, and nothing waits for it there: call .join() on it"
+    ) in finding.message
 
 
 def test_call_on_close_is_still_after_the_response() -> None:

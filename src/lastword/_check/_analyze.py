@@ -104,7 +104,7 @@ def _check(
             modules.append(parsed)
     project = Project(modules)
     engine = Engine(project)
-    discovery = find_entrypoints(project, target, References(sources))
+    discovery = find_entrypoints(project, target, References(sources, project))
     entries = discovery.entries
     for entry in entries:
         if not entry.waits:
@@ -154,7 +154,7 @@ def to_findings(reports: list[Report], sources: Mapping[str, Source]) -> list[Fi
         key = (path, line, col, report.code)
         if key in out:
             continue
-        message = RULES[report.code].format(report.what, report.detail)
+        message = RULES[report.code].format(report.what, report.detail, report.fix)
         entries = (report.entry,) if report.entry else ()
         out[key] = Finding(path, line, col, report.code, message, entries)
     return list(out.values())

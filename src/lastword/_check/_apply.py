@@ -86,7 +86,7 @@ Handler = Callable[[HookFlow, Site, Known], Val | None]
 def _new(flow: HookFlow, kind: str, site: Site, live: bool = True, row: Known | None = None) -> Val:
     item_id = flow.new_item(kind, site.node, short(site.node), live)
     if row is not None and row.fix:
-        flow.items[item_id].detail = row.fix
+        flow.items[item_id].fix = row.fix
     return frozenset({item_id}), False
 
 

@@ -22,6 +22,8 @@ class CallFlow(HookFlow):
 
     def call(self, node: ast.Call) -> Val:
         site = self.site(node)
+        if site.meth is not None and self.analysis.workers:
+            self.feed_worker(site)
         known = self.known(site)
         if known is not None:
             found = EFFECTS[known.effect](self, site, known)
@@ -108,6 +110,27 @@ class CallFlow(HookFlow):
         self.consume(args)
         return EMPTY
 
+    def feed_worker(self, site: Site) -> None:
+        """A call that hands work to a module-level worker thread (``tracer.start_span``
+        with a BatchSpanProcessor, ``logger.info`` with a background logging handler), or
+        that flushes it."""
+        workers = self.analysis.workers
+        meth = site.meth or ""
+        if meth in workers.flush_methods:
+            fed = [i for i in self.state.live if self.items[i].worker is not None]
+            self.settle(fed, True)
+            return
+        worker = workers.fed_by(meth, site.recv)
+        if worker is None:
+            return
+        key = id(worker.node)
+        if any(self.items[i].worker == key for i in self.state.live):
+            return  # one report per function and worker: the first call that feeds it
+        item = self.new_item(THREAD, site.node, short(worker.node))
+        self.items[item].worker = key
+        self.items[item].detail = worker.detail()
+        self.items[item].fix = worker.row.fix
+
     # -- methods of started work -------------------------------------------------------
 
     def work_method(self, site: Site, method: WorkMethod | None) -> Val:
@@ -125,7 +148,9 @@ class CallFlow(HookFlow):
         if op is WorkOp.SETTLE:
             timed = method.timeout_at is not None and has_timeout(site.node, method.timeout_at)
             if timed and not method.raises:
-                running = [i for i in ids if self.items[i].kind in (THREAD, PROCESS)]
+                # The thread may still run: it stays live (and a parameter joined this
+                # way is not finished by the helper).
+                running = [i for i in ids if self.items[i].kind in (THREAD, PROCESS, PARAM)]
                 self.gave_up(running, site.node, raises=False)
                 ids = frozenset(ids) - frozenset(running)
             self.settle(ids, collective, via)
@@ -182,8 +207,16 @@ class CallFlow(HookFlow):
             return frozenset({item}), False
         out = set()
         for spawn in summary.returns:
+            if spawn.worker is not None and any(
+                self.items[i].worker == spawn.worker for i in self.state.live
+            ):
+                continue
             what = f"{spawn.what} (started in {ref.node.name}())"
-            out.add(self.new_item(spawn.kind, node, what, spawn.started))
+            item = self.new_item(spawn.kind, node, what, spawn.started)
+            self.items[item].worker = spawn.worker
+            self.items[item].detail = spawn.detail
+            self.items[item].fix = spawn.fix
+            out.add(item)
         return frozenset(out), False
 
     def user_class(self, node: ast.Call, ref: ClassRef) -> Val:

@@ -32,6 +32,11 @@ from ._work import (
     short,
 )
 
+GAVE_UP_FIX = (
+    "check afterwards whether it still runs (is_alive(), done(), the not-done set) and stop it "
+    "or answer accordingly, or wait without a timeout"
+)
+
 
 class FlowCore(Scope):
     """State of the walk of one function body (statements and expressions come on top)."""
@@ -89,9 +94,11 @@ class FlowCore(Scope):
             never_returns=never,
         )
 
-    def report(self, node: ast.AST, code: str, what: str, detail: str = "") -> None:
+    def report(
+        self, node: ast.AST, code: str, what: str, detail: str = "", fix: str = ""
+    ) -> None:
         self.reports.append(
-            Report(self.module, node, code, what, self.analysis.entry_name, detail)
+            Report(self.module, node, code, what, self.analysis.entry_name, detail, fix)
         )
 
     # -- items -----------------------------------------------------------------------
@@ -142,15 +149,14 @@ class FlowCore(Scope):
         line = getattr(wait, "lineno", 0)
         detail = (
             f"it is waited for at line {line} (`{short(wait, 50)}`), but that wait gives up "
-            "after its timeout while the work goes on: check afterwards whether it is still "
-            "running (is_alive(), done(), the not-done set) and stop it or answer accordingly, "
-            "or wait without a timeout"
+            "after its timeout while the work goes on"
         )
         for item_id in ids:
             item = self.items[item_id]
             if item.kind == PARAM:
                 continue
             item.detail = detail
+            item.fix = GAVE_UP_FIX
             if raises:
                 for frame in self.timed:
                     frame.add(item_id)
@@ -178,6 +184,11 @@ class FlowCore(Scope):
                     self.unsettled_params.add(item.param)
                 continue
             if item_id in value:
+                continue
+            if item.worker is not None and not self.entry:
+                # Work handed to a module-level worker: the caller can still flush it.
+                spawn = Spawn(item.kind, item.what, True, item.worker, item.detail, item.fix)
+                self.returned.append(spawn)
                 continue
             if self.handled_elsewhere(item_id, state):
                 continue

@@ -72,6 +72,14 @@ class Known:
     fix: str = ""
     """How to finish the work this API starts, when the rule's own advice does not fit
     (added to the message)."""
+    queues: tuple[str, ...] = ()
+    """For an object with a worker thread created at module level (a batch span processor,
+    a logging handler with a background transport): the methods (of any receiver) whose
+    calls during a request hand it work that it does after the response..."""
+    queues_on: tuple[str, ...] = ()
+    """... on receivers whose name contains one of these (lower case; empty: any) ..."""
+    flushes: tuple[str, ...] = ()
+    """... and the methods (of any receiver) that push that work out before returning."""
     source: str = ""
     """Where the behaviour is documented (for whoever maintains the row)."""
 

@@ -176,9 +176,15 @@ class References:
     """Where the checked code (test modules excluded) uses a function by name: calls it,
     or passes it around (``Thread(target=f)``, ``submit(f, ...)``, ``return f``)."""
 
-    def __init__(self, sources: Mapping[str, str | bytes]) -> None:
+    def __init__(self, sources: Mapping[str, str | bytes], project: Project | None = None) -> None:
         self._sources = sources
         self._texts: list[tuple[str, bytes]] | None = None
+        self._scripts: dict[str, list[tuple[int, int]]] = {}
+        if project is not None:
+            for module in project.modules:
+                blocks = _main_blocks(module.tree)
+                if blocks:
+                    self._scripts[module.path] = blocks
 
     def texts(self) -> list[tuple[str, bytes]]:
         if self._texts is None:
@@ -211,8 +217,27 @@ class References:
                 if definition.match(line) or b"#" in text[start : match.start()]:
                     continue
                 number = text.count(b"\n", 0, match.start()) + 1
+                if any(a <= number <= b for a, b in self._scripts.get(path, ())):
+                    continue  # ``if __name__ == "__main__":`` tries it out locally
                 return f"{path}:{number}"
         return None
+
+
+def _main_blocks(tree: ast.Module) -> list[tuple[int, int]]:
+    """Line ranges of the module's ``if __name__ == "__main__":`` blocks."""
+    out: list[tuple[int, int]] = []
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.If)
+            and isinstance(stmt.test, ast.Compare)
+            and isinstance(stmt.test.left, ast.Name)
+            and stmt.test.left.id == "__name__"
+            and len(stmt.test.comparators) == 1
+            and isinstance(stmt.test.comparators[0], ast.Constant)
+            and stmt.test.comparators[0].value == "__main__"
+        ):
+            out.append((stmt.lineno, stmt.end_lineno or stmt.lineno))
+    return out
 
 
 def target_exists(project: Project, target: str) -> bool:

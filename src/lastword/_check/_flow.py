@@ -50,9 +50,8 @@ class FunctionFlow(StmtFlow):
         for leaked_id in sorted(self.leaked):
             leaked = self.items[leaked_id]
             detail = "; ".join(d for d in (self.detail, leaked.detail) if d)
-            self.report(
-                leaked.node, RULE_OF[leaked.kind], leaked.what or short(leaked.node), detail
-            )
+            what = leaked.what or short(leaked.node)
+            self.report(leaked.node, RULE_OF[leaked.kind], what, detail, leaked.fix)
 
     def bind_params(self) -> None:
         args = self.node.args

@@ -15,6 +15,11 @@ _EXECUTORS = ("Executor", "ThreadPool", "Pool")
 _EXECUTOR_HINTS = ("executor", "pool", "workers")
 _FIRESTORE_CLIENT = ("firestore.AsyncClient", "firestore_v1.AsyncClient", "async_client.AsyncClient")
 _FS = "google.cloud.firestore."
+_LOG_CALLS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "log")
+_OTEL_FIX = (
+    "call force_flush() (or shutdown()) on it, or on the provider it was given to, before "
+    "returning (it exports from a worker thread)"
+)
 _QUERY_METHODS = (
     "where", "order_by", "limit", "limit_to_last", "offset", "select",
     "start_at", "start_after", "end_at", "end_before",
@@ -89,7 +94,7 @@ ROWS: tuple[Known, ...] = (
     Known(
         E.THREAD,
         names=("logging.handlers.QueueListener",),
-        fix="a QueueListener's thread runs until .stop() is called: stop it before returning",
+        fix="call .stop() on it before returning (its thread runs until then)",
         source="docs.python.org logging.handlers: QueueListener.start() starts a thread, stop() ends it",
     ),
     Known(E.THREAD_RUNNING, names=("_thread.start_new_thread", "_thread.start_new")),
@@ -154,8 +159,8 @@ ROWS: tuple[Known, ...] = (
         methods=("subscribe",),
         on=("SubscriberClient",),
         hints=("subscriber",),
-        fix="a streaming pull runs until its future is cancelled: call .cancel() on it (and "
-        ".result() to wait for the shutdown) before returning",
+        fix="call .cancel() on the streaming pull future (and .result() to wait for it to "
+        "stop) before returning (it pulls until cancelled)",
         source="SubscriberClient.subscribe() returns a StreamingPullFuture that pulls messages "
         "in background threads until cancelled",
     ),
@@ -207,15 +212,25 @@ ROWS: tuple[Known, ...] = (
     # -- OpenTelemetry SDK -----------------------------------------------------------
     Known(
         E.THREAD_RUNNING,
-        names=(
-            "opentelemetry.sdk.trace.export.BatchSpanProcessor",
-            "opentelemetry.sdk._logs.export.BatchLogRecordProcessor",
-            "opentelemetry.sdk.metrics.export.PeriodicExportingMetricReader",
-        ),
-        fix="it exports from a worker thread: call force_flush() (or shutdown()) on it, or on "
-        "the provider it was given to, before returning",
-        source="opentelemetry-python: batch processors and the periodic reader export from a "
-        "worker thread; force_flush() exports what is queued, shutdown() stops it",
+        names=("opentelemetry.sdk.trace.export.BatchSpanProcessor",),
+        fix=_OTEL_FIX,
+        queues=("start_as_current_span", "start_span"),
+        flushes=("force_flush", "shutdown"),
+        source="opentelemetry-python: BatchSpanProcessor queues ended spans; its worker thread "
+        "exports them every schedule delay (5 s); force_flush() exports what is queued",
+    ),
+    Known(
+        E.THREAD_RUNNING,
+        names=("opentelemetry.sdk._logs.export.BatchLogRecordProcessor",),
+        fix=_OTEL_FIX,
+        queues=_LOG_CALLS,
+        queues_on=("log",),
+        flushes=("force_flush", "shutdown"),
+    ),
+    Known(
+        E.THREAD_RUNNING,
+        names=("opentelemetry.sdk.metrics.export.PeriodicExportingMetricReader",),
+        fix=_OTEL_FIX,
     ),
     Known(E.HOLD, methods=("add_span_processor", "add_log_record_processor"), on_work=False),
     Known(E.HOLD, names=("opentelemetry.sdk.metrics.MeterProvider",)),
@@ -227,8 +242,11 @@ ROWS: tuple[Known, ...] = (
             "google.cloud.logging_v2.handlers.CloudLoggingHandler",
             "google.cloud.logging_v2.handlers.handlers.CloudLoggingHandler",
         ),
-        fix="its default transport sends log entries from a background thread: call "
-        "handler.flush() before returning, or pass transport=SyncTransport",
+        fix="call handler.flush() before returning, or create it with transport=SyncTransport "
+        "(its default transport sends log entries from a background thread)",
+        queues=_LOG_CALLS,
+        queues_on=("log",),
+        flushes=("flush", "close"),
         source="cloud.google.com/python/docs/reference/logging: the default "
         "BackgroundThreadTransport sends log entries from a background thread; flush() "
         "submits them",

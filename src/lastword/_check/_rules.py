@@ -19,9 +19,17 @@ class Rule:
     def hint(self) -> bool:
         return not self.default
 
-    def format(self, what: str, detail: str = "") -> str:
-        text = self.message.format(what=what)
-        return f"{text}; {detail}" if detail else text
+    def format(self, what: str, detail: str = "", fix: str = "") -> str:
+        """The message: what is wrong, why it matters, then how to fix it (after the first
+        ``": "`` of the template). ``detail`` says more about this case, before the fix;
+        ``fix`` replaces the rule's own advice where a library needs another one."""
+        if not detail and not fix:
+            return self.message.format(what=what)
+        problem, _, advice = self.message.partition(": ")
+        text = problem.format(what=what)
+        if detail:
+            text += f"; {detail}"
+        return f"{text}: {fix or advice.format(what=what)}"
 
 
 _RULES = (

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from ._project import FunctionNode, FunctionRef, ModuleInfo, Project
+    from ._workers import Workers
 
 TASK = "task"
 CALLBACK = "callback"
@@ -47,6 +48,9 @@ class Spawn:
     kind: str
     what: str
     started: bool = True
+    worker: int | None = None
+    detail: str = ""
+    fix: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,9 @@ class Report:
     what: str
     entry: str = ""
     detail: str = ""
-    """A sentence added to the rule's message (why this case is reported)."""
+    """Added to the rule's message: why this case is reported."""
+    fix: str = ""
+    """Replaces the rule's advice: how to finish this work."""
 
 
 @dataclass
@@ -86,7 +92,9 @@ class Item:
     soon: bool = False  # call_soon: runs at the next await that yields to the loop
     in_thread: bool = False  # runs in a thread: cancelling its future or task does not stop it
     bounded: bool = False  # waited for with a timeout that can give up: a check settles it
+    worker: int | None = None  # handed to a module-level worker thread (see _workers)
     detail: str = ""
+    fix: str = ""
 
 
 class State:
@@ -134,6 +142,7 @@ class Analysis(Protocol):
     project: Project
     entry_name: str
     settle_cache: dict[tuple[int, str], bool]
+    workers: Workers
 
     def summary(self, ref: FunctionRef) -> Summary: ...
 
