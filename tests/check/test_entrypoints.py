@@ -232,7 +232,8 @@ def test_several_apps_in_one_tree() -> None:
                 return "ok"
             """,
         "orders/lib.py": "def util(request):\n    return 1\n",
-        "mail/main.py": "def send(cloud_event):\n    pass\n",
+        "mail/main.py": "def send(cloud_event):\n    pass\n\n\ndef cancel(x):\n    pass\n",
+        "mail/jobs.py": "from main import cancel\n\ncancel(1)\n",
     }
     assert checked(sources) == [
         ("send", "cloudevent", "shaped"),

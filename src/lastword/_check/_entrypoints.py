@@ -149,6 +149,8 @@ def find_entrypoints(
         return Discovery(tuple(found))
     mains = [m for m in project.modules if posixpath.basename(m.path) == "main.py"]
     sources = mains or declaring or project.modules
+    if references is not None:
+        references.apps = {posixpath.dirname(m.path) for m in mains}
     skipped: list[Skipped] = []
     for module in sources:
         for node in module.functions.values():
@@ -180,6 +182,8 @@ class References:
         self._sources = sources
         self._texts: list[tuple[str, bytes]] | None = None
         self._scripts: dict[str, list[tuple[int, int]]] = {}
+        self.apps: set[str] = set()
+        """Folders of the apps' main.py: a use counts only inside the same app."""
         if project is not None:
             for module in project.modules:
                 blocks = _main_blocks(module.tree)
@@ -207,8 +211,11 @@ class References:
         )
         definition = re.compile(rb"\s*(?:async\s+)?def\s+" + raw + rb"\b")
         needle = name.encode()
+        app = _app_of(posixpath.dirname(module.path), self.apps)
         for path, text in self.texts():
             if needle not in text:
+                continue
+            if self.apps and _app_of(posixpath.dirname(path), self.apps) != app:
                 continue
             for match in pattern.finditer(text):
                 start = text.rfind(b"\n", 0, match.start()) + 1
@@ -221,6 +228,17 @@ class References:
                     continue  # ``if __name__ == "__main__":`` tries it out locally
                 return f"{path}:{number}"
         return None
+
+
+def _app_of(folder: str, roots: set[str]) -> str | None:
+    """The nearest folder at or above ``folder`` that holds a main.py."""
+    while True:
+        if folder in roots:
+            return folder
+        parent = posixpath.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def _main_blocks(tree: ast.Module) -> list[tuple[int, int]]:
