@@ -129,7 +129,7 @@ def _wait_async(flow: HookFlow, site: Site, row: Known) -> Val | None:
 
 def _wait_for(flow: HookFlow, site: Site, row: Known) -> Val | None:
     node = site.node
-    if has_timeout(node, 1) and node.args:
+    if has_timeout(node, row.timeout_at) and node.args:
         first = node.args[0]
         shielded = isinstance(first, ast.Call) and flow.qual(first.func) == "asyncio.shield"
         going_on: list[int] = []
@@ -145,8 +145,8 @@ def _wait_for(flow: HookFlow, site: Site, row: Known) -> Val | None:
 
 
 def _wait_sync(flow: HookFlow, site: Site, row: Known) -> Val | None:
-    if partial_wait(site.node, 1):
-        if has_timeout(site.node, 1):
+    if partial_wait(site.node, row.timeout_at):
+        if has_timeout(site.node, row.timeout_at):
             flow.gave_up(site.args, site.node, raises=False)
         return site.args, True  # (done, not_done): the rest is still running
     flow.settle(site.args, True)

@@ -66,6 +66,9 @@ class Known:
     on: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
     needs_args: bool = False
+    timeout_at: int | None = None
+    """For a wait: the position of its ``timeout`` argument, if it can be passed positionally
+    (it is always accepted as a keyword)."""
     on_work: bool = True
     """The row also applies when the receiver is started work itself (``loop.create_task``
     on any loop); rows for specific receivers never do."""

@@ -48,7 +48,7 @@ ROWS: tuple[Known, ...] = (
             "anyio.fail_after",
         ),
     ),
-    Known(E.WAIT_FOR, names=("asyncio.wait_for", "asyncio.tasks.wait_for")),
+    Known(E.WAIT_FOR, names=("asyncio.wait_for", "asyncio.tasks.wait_for"), timeout_at=1),
     Known(E.CALLBACK, methods=("call_later", "call_at")),
     Known(E.CALLBACK_SOON, methods=("call_soon", "call_soon_threadsafe")),
     Known(E.THREAD_FUTURE, methods=("run_in_executor",)),
@@ -77,9 +77,11 @@ ROWS: tuple[Known, ...] = (
         E.WAIT_SYNC,
         names=(
             "concurrent.futures.wait", "concurrent.futures.as_completed",
-            "concurrent.futures._base.wait", "os.waitpid", "os.wait4",
+            "concurrent.futures._base.wait",
         ),
+        timeout_at=1,
     ),
+    Known(E.WAIT_SYNC, names=("os.waitpid", "os.wait4")),
     Known(E.SUBMIT, methods=("submit",), on=_EXECUTORS, hints=_EXECUTOR_HINTS, needs_args=True),
     Known(
         E.SUBMIT,
