@@ -15,7 +15,10 @@ FORMATS = ("text", "json", "sarif", "github")
         "Check functions for work that runs after the response: tasks, threads, "
         "executor jobs and processes left running, background tasks attached to the "
         "response, and awaitables returned instead of responses. Reads the source only; "
-        "nothing is imported or run. Exits 0 when clean, 1 with findings, 2 on a usage error."
+        "nothing is imported or run. Checks every function the platform can serve (declared, "
+        "--target, or shaped like one in main.py) and ends by saying which. Exits 0 when "
+        "clean (or when no function could be checked, which it says), 1 with findings, 2 on "
+        "a usage error."
     ),
 )
 @click.argument(
