@@ -6,12 +6,17 @@ Each installed package is checked as one project (its modules import each other)
 once as ``lastword check`` does it (entry points only) and once in a stress mode
 that analyses *every* function as if an entry point reached it, to show that no
 file makes the analysis crash. Prints lines/s for both and exits non-zero on a
-crash or when fewer lines than ``--min-lines`` were found.
+crash or when fewer lines than ``--min-lines`` were found. Parsing alone (``ast.parse``)
+is timed in the same runs, interleaved, as the floor on this shared machine: the ratio
+of the check to it does not move with the machine's load the way lines/s do.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import contextlib
+import gc
 import importlib.util
 import sys
 import time
@@ -67,6 +72,23 @@ def timed(projects: list[dict[str, bytes]], all_functions: bool) -> tuple[float,
     return time.perf_counter() - start, findings, crashes
 
 
+def parse_only(projects: list[dict[str, bytes]]) -> float:
+    """Parse every project's modules, keeping them alive as the check does (with the cyclic
+    collector paused, as it is there)."""
+    start = time.perf_counter()
+    gc.disable()
+    try:
+        for sources in projects:
+            trees = []
+            for path, src in sources.items():
+                with contextlib.suppress(SyntaxError, ValueError):
+                    trees.append(ast.parse(src, filename=path))
+            del trees
+    finally:
+        gc.enable()
+    return time.perf_counter() - start
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-lines", type=int, default=100_000)
@@ -86,9 +108,14 @@ def main() -> int:
     print(f"files: {files}, lines: {lines}")
 
     status = 0
+    parse_best = float("inf")
     for label, stress in (("check (entry points)", False), ("stress (every function)", True)):
         best = float("inf")
         for _ in range(args.repeat):
+            if not stress:
+                # The floor on this machine right now: parsing alone, interleaved with the
+                # check runs so that both see the same load (the machine is shared).
+                parse_best = min(parse_best, parse_only(projects))
             elapsed, findings, crashes = timed(projects, stress)
             best = min(best, elapsed)
             if crashes:
@@ -97,10 +124,17 @@ def main() -> int:
                     print(crash)
                 status = 1
                 break
+        if not stress:
+            print(
+                f"parse only (ast.parse, the floor): {parse_best:.2f} s best of {args.repeat}, "
+                f"{lines / parse_best:,.0f} lines/s"
+            )
         print(
             f"{label}: {best:.2f} s best of {args.repeat}, {lines / best:,.0f} lines/s, "
             f"{findings} findings, crashes: 0" if status == 0 else f"{label}: failed"
         )
+        if not stress and status == 0:
+            print(f"check / parse only: {best / parse_best:.2f}x the time of parsing alone")
     if lines < args.min_lines:
         print(f"only {lines} lines found (< {args.min_lines}): install more packages")
         status = 1

@@ -30,6 +30,9 @@ class Signature:
     """``module:class`` of the adapter that serves it (imported only when served)."""
     aliases: tuple[str, ...] = ()
     """Other spellings accepted for ``--signature-type`` / ``FUNCTION_SIGNATURE_TYPE``."""
+    annotations: frozenset[str] = frozenset()
+    """Class names whose annotation on the parameter marks an undecorated function as being of
+    this type (for the checker): ``def f(r: Request)``."""
 
 
 SIGNATURES: dict[SignatureType, Signature] = {
@@ -42,6 +45,7 @@ SIGNATURES: dict[SignatureType, Signature] = {
             frozenset({"request", "req"}),
             ("lastword.http", "functions_framework.http", "functions_framework.aio.http"),
             "lastword._adapters.http:HttpAdapter",
+            annotations=frozenset({"Request"}),
         ),
         Signature(
             "cloudevent",
@@ -55,6 +59,7 @@ SIGNATURES: dict[SignatureType, Signature] = {
             ),
             "lastword._adapters.cloudevent:CloudEventAdapter",
             aliases=("cloud_event",),
+            annotations=frozenset({"CloudEvent"}),
         ),
         Signature(
             "event",

@@ -21,10 +21,14 @@ def test_rule_page(code: str) -> None:
     assert text.startswith(f"# {code} {RULES[code].name}\n")
     blocks = dict((kind, body) for kind, body in BLOCK.findall(text))
     assert set(blocks) == {"Wrong", "Fixed"}
-    wrong = {f.code for f in check_sources({"main.py": blocks["Wrong"]})}
-    fixed = {f.code for f in check_sources({"main.py": blocks["Fixed"]})}
+    every_rule = RULES.__contains__  # opt-in hints too
+    wrong = {f.code for f in check_sources({"main.py": blocks["Wrong"]}, enabled=every_rule)}
+    fixed = {f.code for f in check_sources({"main.py": blocks["Fixed"]}, enabled=every_rule)}
     assert wrong == {code}
     assert fixed == set()
+    if RULES[code].hint:
+        assert "off by default" in text
+        assert not check_sources({"main.py": blocks["Wrong"]}), "a hint is off by default"
 
 
 def test_overview_lists_every_rule() -> None:

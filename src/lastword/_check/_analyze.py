@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import ast
 import gc
-import re
 from collections.abc import Callable, Mapping
 
-from ._entrypoints import find_entrypoints
-from ._findings import Finding
-from ._flow import Engine, Report
+from ._engine import Engine
+from ._entrypoints import Discovery, References, find_entrypoints
+from ._findings import Finding, Function, Result
 from ._noqa import suppressed
 from ._project import FunctionRef, ModuleInfo, Project, build_module
-from ._rules import RULES
+from ._rules import DEFAULT_RULES, RULES
+from ._work import Report
 
 Source = str | bytes
 WAITED = frozenset({"LW101", "LW102", "LW103", "LW104", "LW105"})
@@ -51,25 +51,49 @@ def check_sources(
     """Check a set of modules that import each other; return sorted findings.
 
     ``sources`` maps a path (used for display and to derive module names) to the
-    module's source. ``all_functions`` analyses every function as if reachable
-    (used by the benchmark to exercise the analysis on any code).
+    module's source. ``enabled`` chooses the rules (default: every rule that is on by
+    default). ``all_functions`` analyses every function as if reachable (used by the
+    benchmark to exercise the analysis on any code).
     """
+    return check_project(
+        sources, target=target, enabled=enabled, all_functions=all_functions
+    ).findings
+
+
+def check_project(
+    sources: Mapping[str, Source],
+    *,
+    target: str | None = None,
+    enabled: Callable[[str], bool] | None = None,
+    all_functions: bool = False,
+) -> Result:
+    """Like ``check_sources``, and which functions were checked and which were not."""
     # Syntax trees hold no reference cycles. While thousands of them are alive the
     # cyclic garbage collector would only re-scan them over and over, so it is paused
     # until they are freed (by reference counting, when _check returns).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        findings = _check(sources, target, all_functions)
+        findings, discovery = _check(sources, target, all_functions)
     finally:
         if collecting:
             gc.enable()
-    if enabled is not None:
-        findings = [f for f in findings if enabled(f.code)]
-    return sorted(set(findings))
+    chosen = enabled if enabled is not None else DEFAULT_RULES.__contains__
+    findings = sorted({f for f in findings if chosen(f.code)})
+    checked = sorted(
+        Function(e.ref.module.path, e.ref.node.lineno, e.name, e.signature, e.why)
+        for e in discovery.entries
+    )
+    skipped = sorted(
+        Function(s.ref.module.path, s.ref.node.lineno, s.ref.node.name, s.signature, s.reason)
+        for s in discovery.skipped
+    )
+    return Result(findings, tuple(checked), tuple(skipped), len(sources))
 
 
-def _check(sources: Mapping[str, Source], target: str | None, all_functions: bool) -> list[Finding]:
+def _check(
+    sources: Mapping[str, Source], target: str | None, all_functions: bool
+) -> tuple[list[Finding], Discovery]:
     modules: list[ModuleInfo] = []
     findings: list[Finding] = []
     for path, source in sources.items():
@@ -80,7 +104,8 @@ def _check(sources: Mapping[str, Source], target: str | None, all_functions: boo
             modules.append(parsed)
     project = Project(modules)
     engine = Engine(project)
-    entries = find_entrypoints(project, target, called_in(sources))
+    discovery = find_entrypoints(project, target, References(sources, project))
+    entries = discovery.entries
     for entry in entries:
         if not entry.waits:
             engine.run_entry(entry)
@@ -97,22 +122,7 @@ def _check(sources: Mapping[str, Source], target: str | None, all_functions: boo
             engine.run_entry(entry)
         reports = reports + [r for r in engine.reports if r.code not in WAITED]
     findings.extend(to_findings(reports, sources))
-    return findings
-
-
-def called_in(sources: Mapping[str, Source]) -> Callable[[str], bool]:
-    """``is_called(name)``: does any source call ``name(`` other than in its ``def``?"""
-    blob: list[bytes] = []
-
-    def is_called(name: str) -> bool:
-        if not blob:
-            blob.append(
-                b"\n".join(s.encode() if isinstance(s, str) else s for s in sources.values())
-            )
-        pattern = re.compile(rb"(?<!def )\b" + re.escape(name.encode()) + rb"\s*\(")
-        return pattern.search(blob[0]) is not None
-
-    return is_called
+    return findings, discovery
 
 
 def all_function_refs(modules: list[ModuleInfo]) -> list[FunctionRef]:
@@ -144,7 +154,7 @@ def to_findings(reports: list[Report], sources: Mapping[str, Source]) -> list[Fi
         key = (path, line, col, report.code)
         if key in out:
             continue
-        message = RULES[report.code].format(report.what)
+        message = RULES[report.code].format(report.what, report.detail, report.fix)
         entries = (report.entry,) if report.entry else ()
         out[key] = Finding(path, line, col, report.code, message, entries)
     return list(out.values())

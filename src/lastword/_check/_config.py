@@ -35,7 +35,15 @@ class Config:
 
 
 def is_enabled(code: str, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> bool:
-    if select is not None and not any(s == "ALL" or code.startswith(s) for s in select):
+    """Selected (every default rule when nothing is selected; an opt-in hint only by its own
+    code or ``ALL``) and not ignored."""
+    if select is None:
+        if not RULES[code].default:
+            return False
+    elif RULES[code].default:
+        if not any(s == "ALL" or code.startswith(s) for s in select):
+            return False
+    elif not any(s in ("ALL", code) for s in select):
         return False
     return not any(i == "ALL" or code.startswith(i) for i in ignore)
 

@@ -1,52 +1,77 @@
-"""Finding the functions the platform calls: registered, ``--target`` or shaped like one."""
+"""Finding the functions the platform can serve: declared, named by ``--target``, or shaped
+like a function of a signature type.
+
+What the signature types are, which decorators declare them and which parameter names
+mark an undecorated function as one come from ``lastword._signatures``, the table the
+runtime serves from, so the checker and the server cannot disagree about them.
+"""
 
 from __future__ import annotations
 
 import ast
 import posixpath
-from collections.abc import Callable
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
-from ._names import dotted, last_name
+from lastword._signatures import DECORATORS, EVENT_CONTEXT_PARAMS, SIGNATURES, SignatureType
+
+from ._names import last_name
 from ._project import FunctionNode, FunctionRef, ModuleInfo, Project
 
 HTTP = "http"
 EVENT = "event"
 TYPED = "typed"
+KINDS: dict[SignatureType, str] = {"http": HTTP, "cloudevent": EVENT, "event": EVENT, "typed": TYPED}
+"""What the analysis needs of a signature type: an HTTP function's return value is the
+response (LW302 applies); event functions may return None; typed functions return data."""
 
-DECORATORS = {
-    "lastword.http": HTTP,
-    "lastword.cloud_event": EVENT,
-    "lastword.event": EVENT,
-    "functions_framework.http": HTTP,
-    "functions_framework.cloud_event": EVENT,
-    "functions_framework.typed": TYPED,
-    "functions_framework.aio.http": HTTP,
-    "functions_framework.aio.cloud_event": EVENT,
-}
-
-_HTTP_PARAMS = {"request", "req"}
-_EVENT_PARAMS = {"cloud_event", "cloudevent", "event"}
-_LEGACY_EVENT = ({"event", "data", "message", "pubsub_message"}, {"context", "ctx"})
+Why = Literal["declared", "target", "shaped"]
 
 
 @dataclass(frozen=True)
 class EntryPoint:
     ref: FunctionRef
-    kind: str
-    registered: bool
+    signature: SignatureType
+    why: Why
     waits: bool = False  # ``@lastword.http(background="wait")``: the runtime waits
 
     @property
     def name(self) -> str:
         return self.ref.node.name
 
+    @property
+    def kind(self) -> str:
+        return KINDS[self.signature]
 
-def decorator_kind(module: ModuleInfo, node: FunctionNode) -> str | None:
+    @property
+    def registered(self) -> bool:
+        return self.why != "shaped"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A function shaped like one the platform serves, that is not checked as one."""
+
+    ref: FunctionRef
+    signature: SignatureType
+    reason: str
+
+
+@dataclass(frozen=True)
+class Discovery:
+    entries: tuple[EntryPoint, ...]
+    skipped: tuple[Skipped, ...] = ()
+
+
+def declared_signature(module: ModuleInfo, node: FunctionNode) -> SignatureType | None:
+    """The signature type a decorator of the function declares (``@functions_framework.http``,
+    ``@lastword.cloud_event(background="wait")``...), or None."""
     for deco in node.decorator_list:
         expr = deco.func if isinstance(deco, ast.Call) else deco
         qual = module.qualify(expr)
-        if qual in DECORATORS:
+        if qual is not None and qual in DECORATORS:
             return DECORATORS[qual]
     return None
 
@@ -65,8 +90,9 @@ def waits_for_background(module: ModuleInfo, node: FunctionNode) -> bool:
     return False
 
 
-def shape_kind(node: FunctionNode) -> str | None:
-    """HTTP or event when a function's parameters look like the platform's signatures."""
+def shape_signature(node: FunctionNode) -> SignatureType | None:
+    """The signature type a function's parameters look like (``def f(request)``,
+    ``def f(cloud_event)``, ``def f(data, context)``), or None."""
     args = node.args
     params = [*args.posonlyargs, *args.args]
     if args.vararg or args.kwonlyargs:
@@ -74,68 +100,134 @@ def shape_kind(node: FunctionNode) -> str | None:
     if len(params) == 1:
         param = params[0]
         ann = last_name(param.annotation) if param.annotation is not None else ""
-        if param.arg in _HTTP_PARAMS or ann == "Request":
-            return HTTP
-        if param.arg in _EVENT_PARAMS or ann == "CloudEvent":
-            return EVENT
+        for sig in SIGNATURES.values():
+            if sig.arity == 1 and (param.arg in sig.params or (ann and ann in sig.annotations)):
+                return sig.name
     if len(params) == 2 and not args.defaults:
         first, second = params
-        if first.arg in _LEGACY_EVENT[0] and second.arg in _LEGACY_EVENT[1]:
-            return EVENT
+        for sig in SIGNATURES.values():
+            if sig.arity == 2 and first.arg in sig.params and second.arg in EVENT_CONTEXT_PARAMS:
+                return sig.name
     return None
 
 
 def find_entrypoints(
-    project: Project,
-    target: str | None = None,
-    is_called: Callable[[str], bool] | None = None,
-) -> list[EntryPoint]:
-    """Registered functions and the ``--target``; else functions shaped like one.
+    project: Project, target: str | None = None, references: References | None = None
+) -> Discovery:
+    """Declared functions and the ``--target``; and, in the source file of each app, every
+    function shaped like a signature type that the code does not use itself.
 
-    ``is_called(name)`` tells whether the checked code calls a function of that
-    name: a shaped function that the code itself calls is a helper, not an entry.
+    An app's source file is its ``main.py`` (the platform's default), so a repository with
+    several functions, each deployed from its own folder, is checked in one run. Without
+    any ``main.py``, the source files are the modules that declare functions, or every
+    module when none does. A shaped function that the checked code calls or passes around
+    (tests excluded) is a helper, not an entry point: it is listed as skipped, with why.
     """
     found: list[EntryPoint] = []
     seen: set[int] = set()
 
-    def add(module: ModuleInfo, node: FunctionNode, kind: str, registered: bool) -> None:
+    def add(module: ModuleInfo, node: FunctionNode, sig: SignatureType, why: Why) -> None:
         if id(node) not in seen:
             seen.add(id(node))
             waits = waits_for_background(module, node)
-            found.append(EntryPoint(FunctionRef(module, node), kind, registered, waits))
+            found.append(EntryPoint(FunctionRef(module, node), sig, why, waits))
 
+    declaring: list[ModuleInfo] = []
     for module in project.modules:
         for node in module.functions.values():
-            kind = decorator_kind(module, node)
-            if kind is not None:
-                add(module, node, kind, True)
+            sig = declared_signature(module, node)
+            if sig is not None:
+                add(module, node, sig, "declared")
+                if not declaring or declaring[-1] is not module:
+                    declaring.append(module)
     if target:
         for module in project.modules:
             chosen = module.functions.get(target)
             if chosen is not None:
-                add(module, chosen, shape_kind(chosen) or HTTP, True)
+                add(module, chosen, shape_signature(chosen) or "http", "target")
     if target and found:
-        return found
-    # Functions shaped like HTTP or event functions, in the main.py (the platform's
-    # default source file) of each app that registers nothing; with no main.py at
-    # all, in every module when nothing is registered anywhere. An app is the folder
-    # of a main.py with its sub-folders that have no main.py of their own: a
-    # checked tree can hold several functions, each deployed from its own folder.
+        return Discovery(tuple(found))
     mains = [m for m in project.modules if posixpath.basename(m.path) == "main.py"]
-    if mains:
-        roots = {posixpath.dirname(m.path) for m in mains}
-        registered = {_app_of(posixpath.dirname(e.ref.module.path), roots) for e in found}
-        shaped = [m for m in mains if posixpath.dirname(m.path) not in registered]
-    else:
-        shaped = [] if found else project.modules
-    for module in shaped:
+    sources = mains or declaring or project.modules
+    if references is not None:
+        references.apps = {posixpath.dirname(m.path) for m in mains}
+    skipped: list[Skipped] = []
+    for module in sources:
         for node in module.functions.values():
-            if node.name.startswith("_"):
+            if node.name.startswith("_") or id(node) in seen:
                 continue
-            kind = shape_kind(node)
-            if kind is not None and not (is_called is not None and is_called(node.name)):
-                add(module, node, kind, False)
-    return found
+            sig = shape_signature(node)
+            if sig is None:
+                continue
+            used = references.find(node.name, module) if references is not None else None
+            if used is None:
+                add(module, node, sig, "shaped")
+            else:
+                reason = (
+                    f"your code uses it at {used}, so it is checked as a helper of the "
+                    "functions that call it"
+                )
+                skipped.append(Skipped(FunctionRef(module, node), sig, reason))
+    return Discovery(tuple(found), tuple(skipped))
+
+
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
+
+
+class References:
+    """Where the checked code (test modules excluded) uses a function by name: calls it,
+    or passes it around (``Thread(target=f)``, ``submit(f, ...)``, ``return f``)."""
+
+    def __init__(self, sources: Mapping[str, str | bytes], project: Project | None = None) -> None:
+        self._sources = sources
+        self._texts: list[tuple[str, bytes]] | None = None
+        self._scripts: dict[str, list[tuple[int, int]]] = {}
+        self.apps: set[str] = set()
+        """Folders of the apps' main.py: a use counts only inside the same app."""
+        if project is not None:
+            for module in project.modules:
+                blocks = _main_blocks(module.tree)
+                if blocks:
+                    self._scripts[module.path] = blocks
+
+    def texts(self) -> list[tuple[str, bytes]]:
+        if self._texts is None:
+            self._texts = [
+                (path, src.encode() if isinstance(src, str) else src)
+                for path, src in self._sources.items()
+                if not _TEST_PATH.search(path.replace("\\", "/"))
+            ]
+        return self._texts
+
+    def find(self, name: str, module: ModuleInfo) -> str | None:
+        """``path:line`` of the first use of function ``name`` of ``module``, or None."""
+        raw = re.escape(name.encode())
+        stem = re.escape(module.name.rsplit(".", 1)[-1].encode()) if module.name else raw
+        pattern = re.compile(
+            rb"(?<![\w.])" + raw + rb"\s*\("  # a call
+            rb"|\b" + stem + rb"\." + raw + rb"\b"  # through its module
+            rb"|(?:[=(\[{,:]|\breturn\b|\bawait\b|\byield\b)[ \t]*" + raw + rb"[ \t]*(?=[,)\]}\r\n#]|$)",
+            re.M,
+        )
+        definition = re.compile(rb"\s*(?:async\s+)?def\s+" + raw + rb"\b")
+        needle = name.encode()
+        app = _app_of(posixpath.dirname(module.path), self.apps)
+        for path, text in self.texts():
+            if needle not in text:
+                continue
+            if self.apps and _app_of(posixpath.dirname(path), self.apps) != app:
+                continue
+            for match in pattern.finditer(text):
+                start = text.rfind(b"\n", 0, match.start()) + 1
+                end = text.find(b"\n", match.start())
+                line = text[start : end if end >= 0 else len(text)]
+                if definition.match(line) or b"#" in text[start : match.start()]:
+                    continue
+                number = text.count(b"\n", 0, match.start()) + 1
+                if any(a <= number <= b for a, b in self._scripts.get(path, ())):
+                    continue  # ``if __name__ == "__main__":`` tries it out locally
+                return f"{path}:{number}"
+        return None
 
 
 def _app_of(folder: str, roots: set[str]) -> str | None:
@@ -149,12 +241,22 @@ def _app_of(folder: str, roots: set[str]) -> str | None:
         folder = parent
 
 
+def _main_blocks(tree: ast.Module) -> list[tuple[int, int]]:
+    """Line ranges of the module's ``if __name__ == "__main__":`` blocks."""
+    out: list[tuple[int, int]] = []
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.If)
+            and isinstance(stmt.test, ast.Compare)
+            and isinstance(stmt.test.left, ast.Name)
+            and stmt.test.left.id == "__name__"
+            and len(stmt.test.comparators) == 1
+            and isinstance(stmt.test.comparators[0], ast.Constant)
+            and stmt.test.comparators[0].value == "__main__"
+        ):
+            out.append((stmt.lineno, stmt.end_lineno or stmt.lineno))
+    return out
+
+
 def target_exists(project: Project, target: str) -> bool:
     return any(target in m.functions for m in project.modules)
-
-
-def is_registered_module(module: ModuleInfo) -> bool:
-    return any(decorator_kind(module, n) for n in module.functions.values())
-
-
-__all__ = ["EVENT", "HTTP", "TYPED", "EntryPoint", "find_entrypoints", "dotted"]

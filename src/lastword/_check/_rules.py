@@ -11,9 +11,25 @@ class Rule:
     name: str
     summary: str
     message: str  # a template with ``{what}``
+    default: bool = True
+    """Reported unless ignored; ``False``: an opt-in hint, reported only when selected by
+    its own code (or ``ALL``)."""
 
-    def format(self, what: str) -> str:
-        return self.message.format(what=what)
+    @property
+    def hint(self) -> bool:
+        return not self.default
+
+    def format(self, what: str, detail: str = "", fix: str = "") -> str:
+        """The message: what is wrong, why it matters, then how to fix it (after the first
+        ``": "`` of the template). ``detail`` says more about this case, before the fix;
+        ``fix`` replaces the rule's own advice where a library needs another one."""
+        if not detail and not fix:
+            return self.message.format(what=what)
+        problem, _, advice = self.message.partition(": ")
+        text = problem.format(what=what)
+        if detail:
+            text += f"; {detail}"
+        return f"{text}: {fix or advice.format(what=what)}"
 
 
 _RULES = (
@@ -83,10 +99,13 @@ _RULES = (
     Rule(
         "LW203",
         "work-in-after-this-request",
-        "A Flask after_this_request callback does real work instead of editing the response.",
-        "`{what}` does real work in an after_this_request callback: it is not background work, "
-        "it runs before the response is sent and delays it, and anything it starts runs after "
-        "the response: do the work in the function body, before returning",
+        "Opt-in performance hint: a Flask after_this_request callback does slow work before "
+        "the response is sent.",
+        "{what} does more than edit the response: Flask runs it before it sends the response, "
+        "so the client waits for it (it is not background work, and nothing is lost); if the "
+        "work is slow and the client need not wait, do it in the function body and say so, or "
+        "accept the delay",
+        default=False,
     ),
     Rule(
         "LW301",
@@ -113,6 +132,7 @@ _RULES = (
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+DEFAULT_RULES = frozenset(code for code, rule in RULES.items() if rule.default)
 DOCS_PAGE = "docs/check-rules/{code}.md"
 
 

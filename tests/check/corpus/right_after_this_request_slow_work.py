@@ -10,7 +10,7 @@ def stream_to_bigquery(row: dict) -> None:
 def track(request):
     row = request.get_json()
 
-    @after_this_request  # expect: LW203
+    @after_this_request
     def export(response):
         stream_to_bigquery(row)
         return response

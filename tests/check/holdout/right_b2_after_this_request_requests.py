@@ -7,7 +7,7 @@ from flask import after_this_request
 def checkout(request):
     cart = request.get_json()
 
-    @after_this_request  # expect: LW203
+    @after_this_request
     def notify_warehouse(response):
         requests.post("https://warehouse.internal/reserve", json=cart, timeout=10)
         return response

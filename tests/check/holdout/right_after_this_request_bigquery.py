@@ -13,7 +13,7 @@ def search(request):
     started = time.monotonic()
     results = [r for r in ["alpha", "beta", "gamma"] if query in r]
 
-    @after_this_request  # expect: LW203
+    @after_this_request
     def log_search(response):
         bq.insert_rows_json("analytics.searches", [{"q": query, "ms": (time.monotonic() - started) * 1000}])
         return response

@@ -1,0 +1,15 @@
+import functions_framework
+from opentelemetry.exporter.cloud_trace import CloudTraceSpanExporter
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+
+@functions_framework.http
+def checkout(request):
+    provider = TracerProvider()
+    provider.add_span_processor(BatchSpanProcessor(CloudTraceSpanExporter()))
+    tracer = provider.get_tracer(__name__)
+    with tracer.start_as_current_span("checkout"):
+        total = sum(item["price"] for item in request.get_json()["items"])
+    provider.force_flush()
+    return {"total": total}
