@@ -107,7 +107,13 @@ SERVE_OPTIONS: list[tuple[str, str, dict[str, Any], str]] = [
         {"type": click.Choice(LOG_FORMATS)},
         "text or json (default: json unless stdout is a terminal).",
     ),
-    ("--debug", "debug", {"is_flag": True, "default": None}, "Verbose logs."),
+    ("--debug", "debug", {"is_flag": True, "default": None}, "Verbose logs, and --reload."),
+    (
+        "--reload/--no-reload",
+        "reload",
+        {"default": None},
+        "Restart the worker when a file of the source folder changes (default: on with --debug).",
+    ),
 ]
 
 

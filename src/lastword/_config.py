@@ -67,7 +67,8 @@ class Config:
     memory: str | None = None
     """Memory limit per instance as a Kubernetes quantity (``512Mi``, ``1Gi``); None: no limit."""
     reload: bool = False
-    """Restart the worker when a file of the source folder changes."""
+    """Restart the worker when a file of the source folder changes (on by default with
+    ``--debug``)."""
 
     @classmethod
     def build(
@@ -84,6 +85,8 @@ class Config:
         for name, value in (flags or {}).items():
             if value is not None:
                 values[name] = value
+        if "reload" not in values and _coerce("debug", values.get("debug", False)):
+            values["reload"] = True  # --debug is for a person at a keyboard: reload on a change
         return cls()._replace_checked(values)
 
     def replace(self, **changes: Any) -> Config:

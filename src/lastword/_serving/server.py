@@ -13,7 +13,7 @@ import logging
 import socket
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .protocol import ACTIVE, BODY, HEAD, IDLE, Cycle, HttpProtocol, Limits
 
@@ -31,7 +31,7 @@ SWEEP_INTERVAL = 0.5
 
 
 class Server:
-    def __init__(self, app: App, limits: Limits | None = None, shared_sockets: bool = False):
+    def __init__(self, app: App | Any, limits: Limits | None = None, shared_sockets: bool = False):
         self.app = app
         self.instance = app.instance
         self.limits = limits or Limits()

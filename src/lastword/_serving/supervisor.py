@@ -50,8 +50,10 @@ _MiB = 1024 * 1024
 
 
 class WorkerHandle:
-    def __init__(self, index: int, pid: int, sock: socket.socket, table: Table):
+    def __init__(self, index: int, pid: int, sock: socket.socket, table: Table, generation: int = 0):
         self.index = index
+        self.generation = generation
+        """Workers of an older generation serve code that has since changed (--reload)."""
         self.pid = pid
         self.sock = sock
         self.table = table
@@ -87,6 +89,9 @@ class Supervisor:
         self.fd_warned = 0.0
         self.keep_alive = Limits.from_environment(os.environ.get("LASTWORD_LIMITS")).keep_alive
         self.share = config.workers
+        self.generation = 0
+        self.watcher: tuple[int, int] | None = None
+        """(pid, pipe) of the process that watches the source folder (--reload)."""
         self.slots = 2 * max(1, config.concurrency // config.workers) + 8
 
     # --- start --------------------------------------------------------------------------------
@@ -96,9 +101,14 @@ class Supervisor:
 
         platform.raise_fd_limit()
         platform.adopt_orphans()
+        if self.config.reload:
+            self.watcher = _start_watcher(self.config)
         self.listener = bind(self.config.host, self.config.port)
         self.epoll = select.epoll()
         self._signals()
+        if self.watcher is not None:
+            pipe = self.watcher[1]
+            self._register(pipe, select.EPOLLIN, lambda events: self._changed(pipe))
         _preimport()
         for index in range(self.config.workers):
             self.spawn(index)
@@ -131,7 +141,7 @@ class Supervisor:
             self._become_worker(child, table)
         child.close()
         parent.setblocking(False)
-        worker = WorkerHandle(index, pid, parent, table)
+        worker = WorkerHandle(index, pid, parent, table, self.generation)
         self.workers[pid] = worker
         self._register(parent.fileno(), select.EPOLLIN, lambda events: self._on_message(worker))
         return worker
@@ -145,6 +155,8 @@ class Supervisor:
         # what the supervisor holds is not the worker's: the port, the other workers, connections
         os.close(self._wakeup[0])
         os.close(self._wakeup[1])
+        if self.watcher is not None:
+            os.close(self.watcher[1])
         if self.epoll is not None:
             self.epoll.close()
         if self.listener is not None:
@@ -277,7 +289,8 @@ class Supervisor:
         for worker in self.workers.values():
             if worker.state != READY:
                 continue
-            if best is None or (best.frozen, len(best.connections)) > (worker.frozen, len(worker.connections)):
+            rank = (-worker.generation, worker.frozen, len(worker.connections))
+            if best is None or rank < (-best.generation, best.frozen, len(best.connections)):
                 best = worker
         return best
 
@@ -341,6 +354,13 @@ class Supervisor:
             self.announced = True
             self._listen()
             print(self._startup_line(info), file=sys.stderr, flush=True)
+        elif worker.generation == self.generation and self.watcher is not None:
+            loaded = "reloaded" if info.get("loaded", True) else "could not load the function"
+            print(f"lastword: {loaded} (worker {worker.pid})", file=sys.stderr, flush=True)
+        if worker.generation == self.generation:
+            for old in list(self.workers.values()):
+                if old.generation < self.generation and old.state != RETIRING:
+                    self.retire(old, "the source changed", replace=False)
         waiting, self.waiting = self.waiting, []
         for connection in waiting:
             self._dispatch(connection)
@@ -356,6 +376,25 @@ class Supervisor:
             f"at http://{shown}:{port} — {workers}, {config.threads} threads, concurrency "
             f"{config.concurrency}, background policy {info['background']}, cpu {config.cpu}"
         )
+
+    def _changed(self, pipe: int) -> None:
+        """The watcher saw the source folder change: start workers on the new code; the old
+        ones serve until the new are ready, then drain."""
+        try:
+            data = os.read(pipe, 65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        if not data:
+            self._unregister(pipe)
+            return
+        if self.draining:
+            return
+        changed = sorted({line for line in data.decode(errors="replace").splitlines() if line})
+        shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+        print(f"lastword: {shown} changed: reloading", file=sys.stderr, flush=True)
+        self.generation += 1
+        for index in range(self.config.workers):
+            self.spawn(index)
 
     # --- freezing -----------------------------------------------------------------------------
 
@@ -437,7 +476,7 @@ class Supervisor:
         worker.sock.close()
         worker.watch.close()
         worker.table.close()
-        if worker.state == STARTING and code == STARTUP_FAILURE:
+        if worker.state == STARTING and code == STARTUP_FAILURE and not self.config.reload:
             # it can never start: stop here rather than respawn in a loop
             self.status = STARTUP_FAILURE
             self._kill_all()
@@ -450,14 +489,15 @@ class Supervisor:
         )
         self.spawn(worker.index)
 
-    def retire(self, worker: WorkerHandle, reason: str) -> None:
+    def retire(self, worker: WorkerHandle, reason: str, replace: bool = True) -> None:
         """Replace ``worker``: a new one takes the new connections; this one drains and ends once
         its other invocations are over or past their deadlines."""
         if worker.state == RETIRING:
             return
-        logger.warning(f"replacing worker {worker.pid}: {reason}.")
+        if replace:
+            logger.warning(f"replacing worker {worker.pid}: {reason}.")
         worker.state = RETIRING
-        if not self.draining:
+        if replace and not self.draining:
             self.spawn(worker.index)
         remaining = [d for _, s, _, _, d, _ in worker.table.in_flight() if s != ANSWERED]
         grace = max([d - time.monotonic() for d in remaining] + [0.0]) + BACKSTOP
@@ -595,6 +635,45 @@ def _children() -> list[int]:
     except OSError:
         pass
     return found
+
+
+RELOAD_EXTENSIONS = (".html", ".jinja", ".jinja2", ".json", ".yaml", ".yml", ".toml", ".cfg", ".ini")
+"""Besides Python files, what a change to reloads on (templates, configuration): not logs, not
+data files a function writes beside itself."""
+
+
+def _start_watcher(config: Config) -> tuple[int, int]:
+    """A process that watches the source folder and writes the changed paths to a pipe.
+
+    A process, not a thread: the supervisor forks its workers, and a thread of the file watcher
+    must not be running in it then. Forked first, it holds nothing of the supervisor's.
+    """
+    from pathlib import Path
+
+    source = Path(config.source).resolve()
+    folder = source if source.is_dir() else source.parent
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        platform.die_with_parent()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        try:
+            import watchfiles
+
+            logging.getLogger("watchfiles").setLevel(logging.WARNING)
+            watched = watchfiles.PythonFilter(extra_extensions=RELOAD_EXTENSIONS)
+            for changes in watchfiles.watch(
+                folder, watch_filter=watched, debounce=100, step=20, raise_interrupt=False
+            ):
+                paths = sorted({os.path.relpath(path, folder) for _, path in changes})
+                os.write(write, ("\n".join(paths) + "\n").encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    os.set_blocking(read, False)
+    return pid, read
 
 
 def _preimport() -> None:

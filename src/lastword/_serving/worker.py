@@ -16,14 +16,13 @@ import socket
 import sys
 import time
 import traceback
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._errors import STARTUP_FAILURE, StartupError
 from . import channel as messages
 from .channel import Table, WorkerChannel
 
 if TYPE_CHECKING:
-    from .._app import App
     from .._config import Config
     from .server import Server
 
@@ -53,16 +52,24 @@ def _serve(config: Config, sock: socket.socket, table: Table, share: int) -> int
     from .server import build
 
     _logging.configure(config)
+    app: Any
+    channel = WorkerChannel(sock, table)
     try:
         loaded, config = load(config)
         check_servable(loaded)
     except StartupError as exc:
         print(f"lastword: error: {exc}", file=sys.stderr, flush=True)
-        return STARTUP_FAILURE
-    if config.tracking:
-        _tracking.install()
-    channel = WorkerChannel(sock, table)
-    app, server = build(loaded, config, channel=channel, main_thread=True, share=share)
+        if not config.reload:
+            return STARTUP_FAILURE
+        from .broken import BrokenApp
+        from .server import Server
+
+        app = BrokenApp(config, str(exc))  # until the next change loads it again
+        server = Server(app, shared_sockets=True)
+    else:
+        if config.tracking:
+            _tracking.install()
+        app, server = build(loaded, config, channel=channel, main_thread=True, share=share)
     loop = _tracking.new_event_loop()
     asyncio.set_event_loop(loop)
     worker = Worker(config, app, server, channel, table)
@@ -74,7 +81,7 @@ def _serve(config: Config, sock: socket.socket, table: Table, share: int) -> int
 
 
 class Worker:
-    def __init__(self, config: Config, app: App, server: Server, channel: WorkerChannel, table: Table):
+    def __init__(self, config: Config, app: Any, server: Server, channel: WorkerChannel, table: Table):
         self.config = config
         self.app = app
         self.server = server
@@ -106,6 +113,7 @@ class Worker:
                 "is_async": self.app.loaded.is_async,
                 "background": self.config.background,
                 "source": str(self.app.loaded.source),
+                "loaded": not hasattr(self.app, "error"),
             }
         )
         grace = await self.stopping
