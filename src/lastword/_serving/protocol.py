@@ -203,6 +203,8 @@ class HttpProtocol(asyncio.Protocol):
     # --- reading ------------------------------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
+        if self.closed:
+            return  # refused: what else the client sends is not read
         if self.start_expected:
             if self.pending:
                 data = self.pending + data

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .protocol import ACTIVE, BODY, HEAD, IDLE, Cycle, HttpProtocol, Limits
+from .protocol import ACTIVE, BODY, HEAD, IDLE, Cycle, HttpProtocol, Limits, shutdown_fd
 
 if TYPE_CHECKING:
     from .._app import App
@@ -65,6 +65,8 @@ class Server:
         try:
             await self.loop.connect_accepted_socket(lambda: HttpProtocol(self, conn_id), sock=sock)
         except OSError:  # the client is already gone
+            if self.shared_sockets:
+                shutdown_fd(sock.fileno())  # the supervisor's copy must not keep it open
             sock.close()
 
     def busy(self) -> bool:
