@@ -319,6 +319,24 @@ def tree_rss_mib(root: int, skip_comm: Sequence[str] = ("taskset",)) -> float:
     return _tree_sum_kib(root, _rss_kib, skip_comm) / 1024.0
 
 
+def _cpu_ticks(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime, all threads
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU time used so far by the live processes of the tree (seconds).
+
+    On a shared machine the server gets less than its core when others run; CPU time per
+    request does not depend on that (much), so it tells efficiency apart from contention.
+    """
+    return _tree_sum_kib(root, _cpu_ticks, ()) / os.sysconf("SC_CLK_TCK")
+
+
 def tree_pss_mib(root: int) -> float:
     """Sum of Pss (shared pages split between their users) over the tree, in MiB."""
     return _tree_sum_kib(root, _pss_kib) / 1024.0

@@ -62,6 +62,13 @@ def _thru(w: str, a: str, b: str, label_b: str, op: str | None = None, goal: flo
                   origin=origin)
 
 
+def _eff(w: str, a: str, b: str, label_b: str) -> Target:
+    """Requests per server CPU-second: the same comparison, blind to how much of its core the
+    machine's other tenants left each server (information next to a req/s target)."""
+    return Target(f"{w} req per server CPU-second: {a} / {label_b}", f"rpc/{a}/{w}",
+                  f"rpc/{b}/{w}")
+
+
 def _cold_targets(mode: str, text: str) -> list[Target]:
     c = f"cold/{mode}"
     m = f"rss_start/{mode}"
@@ -107,14 +114,21 @@ TARGETS: list[Target] = [
            unit="ms", origin="10.1", pending="the supervisor's respawn measurement (issue 10)"),
     Target("hello_sync req/s: 2 workers / 1 worker", "rps/lastword-2w/hello_sync",
            "rps/lastword/hello_sync", origin="10", pending="a lastword-2w runtime (issue 10)"),
-    # for information: how far from the ceiling, and the other workloads
+    # for information: the same per CPU-second, how far from the ceiling, the other workloads
+    _eff("hello_sync", "lastword", "ff", "ff default"),
+    _eff("hello_async", "lastword", "ff-asgi", "ff --asgi"),
+    _eff("hello_async", "lastword", "bare", "bare"),
     _thru("hello_sync", "lastword", "bare", "bare"),
+    _eff("hello_sync", "lastword", "bare", "bare"),
     _thru("echo_sync", "lastword", "ff", "ff default"),
     _thru("echo_async", "lastword", "ff-asgi", "ff --asgi"),
     _thru("echo_async", "lastword", "bare", "bare"),
     _thru("api_sync", "lastword", "ff", "ff default"),
     _thru("api_async", "lastword", "ff-asgi", "ff --asgi"),
     _thru("api_async", "lastword", "bare", "bare"),
+    _eff("api_sync", "lastword", "ff", "ff default"),
+    _eff("api_async", "lastword", "ff-asgi", "ff --asgi"),
+    _eff("api_async", "lastword", "bare", "bare"),
     Target("api_sync p99 at 50 connections: lastword / ff default", "p99/lastword/api_sync",
            "p99/ff/api_sync"),
     Target("api_async p99 at 50 connections: lastword / ff --asgi", "p99/lastword/api_async",

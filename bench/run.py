@@ -235,7 +235,16 @@ class Cell:
     runs: int = 0
 
 
-def measure(rt: Runtime, w: Workload, duration: float, warmup: float) -> tuple[h.WrkResult, float]:
+@dataclasses.dataclass
+class Measured:
+    wrk: h.WrkResult
+    rss: float
+    cpu_s: float
+    """Server tree CPU time (user + system) during the timed run."""
+    wall_s: float
+
+
+def measure(rt: Runtime, w: Workload, duration: float, warmup: float) -> Measured:
     port = h.free_port()
     env = {"PYTHONDONTWRITEBYTECODE": "1", **rt.env}
     srv = h.start_server(f"{rt.name}-{w.name}", rt.argv(w, port), port, env=env)
@@ -247,7 +256,12 @@ def measure(rt: Runtime, w: Workload, duration: float, warmup: float) -> tuple[h
             raise RuntimeError(bad)
         if w.max_duration is not None:
             duration = min(duration, w.max_duration)
-        res = h.run_wrk(port, duration, "/", w.script(), warmup=warmup, connections=w.connections)
+        script = w.script()
+        if warmup > 0:
+            h.run_wrk(port, warmup, "/", script, warmup=0, connections=w.connections)
+        cpu0, t0 = h.tree_cpu_seconds(srv.pid), time.perf_counter()
+        res = h.run_wrk(port, duration, "/", script, warmup=0, connections=w.connections)
+        cpu1, t1 = h.tree_cpu_seconds(srv.pid), time.perf_counter()
         rss = h.tree_rss_mib(srv.pid)
         if srv.proc.poll() is not None:
             raise RuntimeError(f"server exited during the load (code {srv.proc.returncode})")
@@ -257,7 +271,7 @@ def measure(rt: Runtime, w: Workload, duration: float, warmup: float) -> tuple[h
         raise RuntimeError(
             f"wrk: {res.requests} requests, {res.non2xx} non-2xx, {res.errors} socket errors"
         )
-    return res, rss
+    return Measured(res, rss, cpu1 - cpu0, t1 - t0)
 
 
 def run_matrix(
@@ -281,7 +295,7 @@ def run_matrix(
                     continue
                 print(f"[{r + 1}/{rounds}] {rt.name:17s} {w.name:13s}", end=" ", flush=True)
                 try:
-                    res, rss = measure(rt, w, duration, warmup)
+                    m = measure(rt, w, duration, warmup)
                 except Exception as e:  # noqa: BLE001 - report and carry on with the others
                     msg = str(e).strip()
                     c.error = msg.splitlines()[0] if msg else type(e).__name__
@@ -290,13 +304,20 @@ def run_matrix(
                         broken[rt.name] = c.error
                     continue
                 c.runs += 1
+                res = m.wrk
+                # requests per server CPU-second: what the runtime costs, whatever share of
+                # core 0 the other tenants of the machine left it during the run
+                rpc = res.requests / m.cpu_s if m.cpu_s > 0 else float("nan")
+                util = 100 * m.cpu_s / m.wall_s
                 for kind, value in (("rps", res.rps), ("p50", res.p50_ms), ("p99", res.p99_ms),
-                                    ("p999", res.p999_ms), ("rss", rss)):
+                                    ("p999", res.p999_ms), ("rss", m.rss), ("rpc", rpc),
+                                    ("cpu", util)):
                     key = f"{kind}/{rt.name}/{w.name}"
                     series.setdefault(key, t.Series(paired=True, source="run.py")).add(r, value)
                 print(
                     f"{res.rps:9.0f} req/s  p50 {res.p50_ms:6.2f}  p99 {res.p99_ms:7.2f}  "
-                    f"p99.9 {res.p999_ms:7.2f} ms  rss {rss:6.1f} MiB"
+                    f"p99.9 {res.p999_ms:7.2f} ms  rss {m.rss:6.1f} MiB  "
+                    f"{rpc:7.0f} req/CPU-s  server CPU {util:3.0f}%"
                 )
     return series, cells
 
@@ -340,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     t_start = time.monotonic()
-    setup_log: list[str] = []
+    load_at_start = h.machine_info().get("loadavg", "?")
+    setup_log: list[str] = [f"loadavg at start: {load_at_start} (other sessions share the machine)"]
     rts = build_runtimes(args.lastword_cmd, want, setup_log)
     runtimes = [rts[n] for n in ALL_RUNTIMES if n in rts]
     for rt in runtimes:
@@ -457,8 +479,8 @@ def render(
         "## Throughput, latency, memory",
         "",
         "| workload | conns | runtime | req/s | req/s range | p50 ms | p99 ms | p99.9 ms |"
-        " RSS MiB | note |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---|",
+        " RSS MiB | req per CPU-s | server CPU | note |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for w in workloads:
         for rt in runtimes:
@@ -477,12 +499,13 @@ def render(
                 lines.append(
                     f"| {w.name} | {w.connections} | {rt.name} | {rps.median:,.0f} | {spread} | "
                     f"{_fmt(med('p50'))} | {_fmt(med('p99'))} | {_fmt(med('p999'))} | "
-                    f"{_fmt(med('rss'), '.1f')} | {c.error and 'last error: ' + c.error} |"
+                    f"{_fmt(med('rss'), '.1f')} | {_fmt(med('rpc'), ',.0f')} | "
+                    f"{_fmt(med('cpu'), '.0f')}% | {c.error and 'last error: ' + c.error} |"
                 )
             else:
                 note = f"skipped: {c.skip}" if c.skip else f"failed: {c.error or 'not run'}"
                 lines.append(
-                    f"| {w.name} | {w.connections} | {rt.name} | – | – | – | – | – | – |"
+                    f"| {w.name} | {w.connections} | {rt.name} | – | – | – | – | – | – | – | – |"
                     f" {note.replace('|', '/')} |"
                 )
     if cold_cfgs:

@@ -114,7 +114,8 @@ def test_evaluate_pass_fail_information_and_not_measured() -> None:
 
 
 def test_every_target_names_existing_series_kinds() -> None:
-    kinds = {"rps", "rss", "p50", "p99", "p999", "cold", "rss_start", "freeze_thaw_p50", "respawn"}
+    kinds = {"rps", "rpc", "rss", "p50", "p99", "p999", "cold", "rss_start", "freeze_thaw_p50",
+             "respawn"}
     for target in t.TARGETS:
         for key in filter(None, (target.num, target.den)):
             assert key.split("/")[0] in kinds, (target.label, key)
