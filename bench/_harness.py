@@ -319,22 +319,41 @@ def tree_rss_mib(root: int, skip_comm: Sequence[str] = ("taskset",)) -> float:
     return _tree_sum_kib(root, _rss_kib, skip_comm) / 1024.0
 
 
-def _cpu_ticks(pid: int) -> int:
+def _sched_ns(pid: int) -> tuple[int, int]:
+    """(ns on a CPU, ns runnable but waiting for one) summed over the live threads of pid."""
+    on = wait = 0
     try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
+        tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])  # utime + stime, all threads
+        return 0, 0
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                fields = f.read().split()
+        except OSError:
+            continue
+        on += int(fields[0])
+        wait += int(fields[1])
+    return on, wait
+
+
+def tree_sched_seconds(root: int) -> tuple[float, float]:
+    """CPU time used so far by the live threads of the tree, and time they waited for a CPU.
+
+    On a shared machine the server gets less than its core when others run: CPU time per
+    request or to the first response hardly depends on that, so it tells a runtime's cost
+    apart from contention; the waiting time shows how much contention there was.
+    """
+    on = wait = 0
+    for pid in process_tree(root):
+        a, b = _sched_ns(pid)
+        on += a
+        wait += b
+    return on / 1e9, wait / 1e9
 
 
 def tree_cpu_seconds(root: int) -> float:
-    """User + system CPU time used so far by the live processes of the tree (seconds).
-
-    On a shared machine the server gets less than its core when others run; CPU time per
-    request does not depend on that (much), so it tells efficiency apart from contention.
-    """
-    return _tree_sum_kib(root, _cpu_ticks, ()) / os.sysconf("SC_CLK_TCK")
+    return tree_sched_seconds(root)[0]
 
 
 def tree_pss_mib(root: int) -> float:

@@ -93,8 +93,9 @@ def configs(setup_log: list[str], only: Sequence[str] = ALL) -> tuple[list[ColdC
     return [by_name[n] for n in ALL if n in by_name and n in only], problems
 
 
-def one_start(cfg: ColdConfig, mode: str, tag: str) -> tuple[float, float, float]:
-    """(seconds to the first 200, RSS MiB, PSS MiB) of one fresh process."""
+def one_start(cfg: ColdConfig, mode: str, tag: str) -> dict[str, float]:
+    """One fresh process: ms to the first 200, CPU ms used and ms waited for a CPU by then
+    (the live threads of its tree), RSS and PSS MiB right after."""
     port = h.free_port()
     argv = [a.replace("{port}", str(port)) for a in cfg.argv]
     env = {"PYTHONDONTWRITEBYTECODE": "1", **cfg.env}
@@ -102,20 +103,22 @@ def one_start(cfg: ColdConfig, mode: str, tag: str) -> tuple[float, float, float
     try:
         with h.pinned_to_client_cpu():
             elapsed = h.wait_ready(srv, timeout=30)
+        cpu, waited = h.tree_sched_seconds(srv.pid)
         rss, pss = h.tree_rss_mib(srv.pid), h.tree_pss_mib(srv.pid)
         status, body = h.http_request(port, "GET", "/")
         if status != 200 or body.strip() != HELLO:
             raise RuntimeError(f"{cfg.name}: GET / gave {status} {body[:60]!r}, expected {HELLO!r}")
     finally:
         srv.stop()
-    return elapsed, rss, pss
+    return {"cold": elapsed * 1000, "cpu_start": cpu * 1000, "wait_start": waited * 1000,
+            "rss_start": rss, "pss_start": pss}
 
 
 def measure(
     cfgs: Sequence[ColdConfig], runs: int, modes: Sequence[str], source: str = "coldstart",
     progress: bool = True,
 ) -> tuple[dict[str, t.Series], dict[str, str]]:
-    """Interleaved cold starts; series keyed cold/MODE/NAME (ms), rss_start/..., pss_start/..."""
+    """Interleaved cold starts; series keyed KIND/MODE/NAME, KIND one of ``one_start``'s keys."""
     series: dict[str, t.Series] = {}
     failed: dict[str, str] = {}
     for i in range(runs):
@@ -126,13 +129,12 @@ def measure(
                 if key in failed:
                     continue
                 try:
-                    elapsed, rss, pss = one_start(cfg, mode, str(i))
+                    got = one_start(cfg, mode, str(i))
                 except Exception as e:  # noqa: BLE001 - report it, go on with the others
                     failed[key] = str(e).strip().splitlines()[0] if str(e).strip() else repr(e)
                     print(f"\n{key}: FAILED: {e}", flush=True)
                     continue
-                for kind, value in (("cold", elapsed * 1000), ("rss_start", rss),
-                                    ("pss_start", pss)):
+                for kind, value in got.items():
                     series.setdefault(f"{kind}/{key}", t.Series(source=source)).add(i, value)
         if progress:
             print(f"  cold starts: run {i + 1}/{runs} done", flush=True)
@@ -142,28 +144,31 @@ def measure(
 def table(cfgs: Sequence[ColdConfig], modes: Sequence[str], series: dict[str, t.Series],
           failed: dict[str, str]) -> list[str]:
     lines = [
-        "| configuration | mode | median ms | min ms | max ms | runs | RSS MiB | PSS MiB |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| configuration | mode | median ms | min ms | max ms | runs | CPU ms | waited for CPU ms"
+        " | RSS MiB | PSS MiB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for mode in modes:
         for cfg in cfgs:
             key = f"{mode}/{cfg.name}"
             cold = series.get(f"cold/{key}")
             if not cold or not cold.values:
-                lines.append(f"| {cfg.name} | {MODE_TEXT[mode]} | – | – | – | 0 | – | – |"
-                             f" {failed.get(key, '')}")
+                why = failed.get(key, "not run").replace("|", "/")
+                lines.append(f"| {cfg.name} | {MODE_TEXT[mode]} | – | – | – | 0 | – | – | – |"
+                             f" {why} |")
                 continue
             xs = list(cold.values.values())
             lines.append(
                 f"| {cfg.name} | {MODE_TEXT[mode]} | {cold.median:.0f} | {min(xs):.0f} | "
-                f"{max(xs):.0f} | {len(xs)} | {series[f'rss_start/{key}'].median:.1f} | "
-                f"{series[f'pss_start/{key}'].median:.1f} |"
+                f"{max(xs):.0f} | {len(xs)} | {series[f'cpu_start/{key}'].median:.0f} | "
+                f"{series[f'wait_start/{key}'].median:.0f} | "
+                f"{series[f'rss_start/{key}'].median:.1f} | {series[f'pss_start/{key}'].median:.1f} |"
             )
     return lines
 
 
 def cold_targets() -> list[t.Target]:
-    return [x for x in t.TARGETS if x.num.startswith(("cold/", "rss_start/"))]
+    return [x for x in t.TARGETS if x.num.startswith(("cold/", "rss_start/", "cpu_start/"))]
 
 
 def main(argv: list[str] | None = None) -> int:

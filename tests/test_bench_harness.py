@@ -114,7 +114,8 @@ def test_evaluate_pass_fail_information_and_not_measured() -> None:
 
 
 def test_every_target_names_existing_series_kinds() -> None:
-    kinds = {"rps", "rpc", "rss", "p50", "p99", "p999", "cold", "rss_start", "freeze_thaw_p50",
+    kinds = {"rps", "rpc", "rss", "p50", "p99", "p999", "cold", "cpu_start", "rss_start",
+             "freeze_thaw_p50",
              "respawn"}
     for target in t.TARGETS:
         for key in filter(None, (target.num, target.den)):
