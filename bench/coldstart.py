@@ -174,7 +174,7 @@ def cold_targets() -> list[t.Target]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=11, help="cold starts per configuration and mode")
+    ap.add_argument("--runs", type=int, default=11, help="cold starts per configuration and mode (default 11)")
     ap.add_argument("--modes", default=",".join(MODES), help="2cpu, 1cpu or both (default both)")
     ap.add_argument("--only", default=",".join(ALL), help="configurations, comma-separated")
     ap.add_argument("--no-compile", action="store_true",
