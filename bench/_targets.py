@@ -126,6 +126,8 @@ TARGETS: list[Target] = [
     _eff("hello_sync", "lastword", "ff", "ff default"),
     _eff("hello_async", "lastword", "ff-asgi", "ff --asgi"),
     _eff("hello_async", "lastword", "bare", "bare"),
+    _eff("hello_sync", "lastword", "lastword-notrack", "tracking off"),
+    _eff("hello_async", "lastword", "lastword-notrack", "tracking off"),
     _thru("hello_sync", "lastword", "bare", "bare"),
     _eff("hello_sync", "lastword", "bare", "bare"),
     _thru("echo_sync", "lastword", "ff", "ff default"),
