@@ -208,7 +208,10 @@ def wait_ready(
         if probe is not None:
             status = probe(server.port)
         else:
-            status = http_get_status(server.port, timeout=1.0, path=path)
+            # a refused connection returns at once; once the socket is bound, wait for the
+            # answer (up to the deadline) instead of dropping it and reconnecting
+            left = max(0.05, server.started_at + timeout - time.perf_counter())
+            status = http_get_status(server.port, timeout=left, path=path)
         now = time.perf_counter()
         if status == 200:
             return now - server.started_at
@@ -281,8 +284,20 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def tree_rss_mib(root: int, skip_comm: Sequence[str] = ("taskset",)) -> float:
-    """Sum of VmRSS over the process tree rooted at ``root`` (MiB)."""
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_sum_kib(
+    root: int, field: Callable[[int], int], skip_comm: Sequence[str] = ("taskset",)
+) -> int:
     total = 0
     for pid in process_tree(root):
         try:
@@ -291,8 +306,59 @@ def tree_rss_mib(root: int, skip_comm: Sequence[str] = ("taskset",)) -> float:
             continue
         if comm in skip_comm:
             continue
-        total += _rss_kib(pid)
-    return total / 1024.0
+        total += field(pid)
+    return total
+
+
+def tree_rss_mib(root: int, skip_comm: Sequence[str] = ("taskset",)) -> float:
+    """Sum of VmRSS over the process tree rooted at ``root`` (MiB).
+
+    Pages shared between processes (gunicorn's master and worker) count once per process:
+    that is how the earlier results and the issue's memory target are stated.
+    """
+    return _tree_sum_kib(root, _rss_kib, skip_comm) / 1024.0
+
+
+def _sched_ns(pid: int) -> tuple[int, int]:
+    """(ns on a CPU, ns runnable but waiting for one) summed over the live threads of pid."""
+    on = wait = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0, 0
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                fields = f.read().split()
+        except OSError:
+            continue
+        on += int(fields[0])
+        wait += int(fields[1])
+    return on, wait
+
+
+def tree_sched_seconds(root: int) -> tuple[float, float]:
+    """CPU time used so far by the live threads of the tree, and time they waited for a CPU.
+
+    On a shared machine the server gets less than its core when others run: CPU time per
+    request or to the first response hardly depends on that, so it tells a runtime's cost
+    apart from contention; the waiting time shows how much contention there was.
+    """
+    on = wait = 0
+    for pid in process_tree(root):
+        a, b = _sched_ns(pid)
+        on += a
+        wait += b
+    return on / 1e9, wait / 1e9
+
+
+def tree_cpu_seconds(root: int) -> float:
+    return tree_sched_seconds(root)[0]
+
+
+def tree_pss_mib(root: int) -> float:
+    """Sum of Pss (shared pages split between their users) over the tree, in MiB."""
+    return _tree_sum_kib(root, _pss_kib) / 1024.0
 
 
 # --------------------------------------------------------------------------- wrk
@@ -306,6 +372,9 @@ class WrkResult:
     errors: int
     non2xx: int
     requests: int
+    p999_ms: float = float("nan")
+    """From the ``done()`` hook of the generated script (wrk's own report stops at p99)."""
+    max_ms: float = float("nan")
 
     @property
     def ok(self) -> bool:
@@ -334,7 +403,7 @@ def parse_wrk(out: str) -> WrkResult:
     if err_m:
         errors = sum(int(x) for x in err_m.groups())
     non_m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return WrkResult(
+    res = WrkResult(
         rps=float(rps_m.group(1)),
         p50_ms=_lat_ms(p50_m.group(1)),
         p99_ms=_lat_ms(p99_m.group(1)),
@@ -342,6 +411,52 @@ def parse_wrk(out: str) -> WrkResult:
         non2xx=int(non_m.group(1)) if non_m else 0,
         requests=int(req_m.group(1)),
     )
+    # the exact percentiles printed by the done() hook of wrk_script(), in microseconds
+    lat_m = re.search(r"^LATENCY_US (.*)$", out, re.M)
+    if lat_m:
+        values = dict(kv.split("=", 1) for kv in lat_m.group(1).split())
+        res.p50_ms = float(values["p50"]) / 1000
+        res.p99_ms = float(values["p99"]) / 1000
+        res.p999_ms = float(values["p999"]) / 1000
+        res.max_ms = float(values["max"]) / 1000
+    return res
+
+
+_DONE_HOOK = """
+-- Runs once, after the run: wrk's report stops at p99, this adds p99.9 (microseconds).
+done = function(summary, latency, requests)
+  io.write(string.format("LATENCY_US p50=%d p90=%d p99=%d p999=%d max=%d\\n",
+    latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency:percentile(99.9), latency.max))
+end
+"""
+
+
+def lua_script(method: str = "GET", body: bytes = b"", content_type: str = "") -> str:
+    """A wrk script that sends one fixed request and reports p50/p99/p99.9.
+
+    Only ``wrk.method``/``wrk.body``/``wrk.headers`` and a ``done()`` hook are set: with no
+    ``request()`` or ``response()`` function wrk builds the request bytes once and sends the
+    same buffer on every request, so the script costs nothing per request.
+    """
+    lines = ["-- generated by bench/_harness.py:lua_script()", f'wrk.method = "{method}"']
+    if body:
+        text = body.decode()
+        level = 0
+        while f"]{'=' * level}]" in text:
+            level += 1
+        eq = "=" * level
+        lines.append(f"wrk.body = [{eq}[{text}]{eq}]")
+    if content_type:
+        lines.append(f'wrk.headers["Content-Type"] = "{content_type}"')
+    return "\n".join(lines) + "\n" + _DONE_HOOK
+
+
+def write_lua_script(name: str, method: str = "GET", body: bytes = b"", content_type: str = "") -> Path:
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    path = WORK_DIR / f"wrk-{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.lua"
+    path.write_text(lua_script(method, body, content_type))
+    return path
 
 
 def wrk_argv(
@@ -366,18 +481,23 @@ def wrk_argv(
 
 
 def run_wrk(
-    port: int, duration: float, path: str = "/", script: Path | None = None, warmup: float = 2.0
+    port: int,
+    duration: float,
+    path: str = "/",
+    script: Path | None = None,
+    warmup: float = 2.0,
+    connections: int = 50,
 ) -> WrkResult:
     """Warm up (discarded), then measure."""
     if warmup > 0:
         subprocess.run(
-            wrk_argv(port, warmup, path, script),
+            wrk_argv(port, warmup, path, script, connections),
             capture_output=True,
             timeout=warmup + 30,
             check=False,
         )
     proc = subprocess.run(
-        wrk_argv(port, duration, path, script),
+        wrk_argv(port, duration, path, script, connections),
         capture_output=True,
         text=True,
         timeout=duration + 30,

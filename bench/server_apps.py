@@ -3,6 +3,8 @@
 ASGI apps (served by uvicorn and by granian --interface asgi):
   asgi_hello     -> 200 text/plain "Hello, World!"
   asgi_echo      -> reads the (10 KiB JSON) body, json.loads + json.dumps, echoes it
+  asgi_echo_raw  -> reads the body and sends the same bytes back (no parsing)
+  asgi_api       -> the "real function" workload (bench/functions/main.py api_*), no framework
   asgi_threaded  -> hops each request to a ThreadPoolExecutor(8) via loop.run_in_executor
                     (emulates how a framework runs a *sync* user function)
 RSGI apps (granian --interface rsgi), same behaviour:
@@ -12,9 +14,11 @@ RSGI apps (granian --interface rsgi), same behaviour:
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 HELLO = b"Hello, World!"
@@ -69,6 +73,44 @@ async def asgi_echo(scope: Scope, receive: Receive, send: Send) -> None:
     body = await _read_body(receive)
     out = json.dumps(json.loads(body)).encode() if body else b"null"
     await _respond(send, out, _JSON)
+
+
+async def asgi_echo_raw(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "lifespan":
+        return await _lifespan(receive, send)
+    body = await _read_body(receive)
+    await _respond(send, body, _JSON)
+
+
+def _functions_module() -> Any:
+    """bench/functions/main.py, loaded by path: the same work as the runtimes do."""
+    path = Path(__file__).resolve().parent / "functions" / "main.py"
+    spec = importlib.util.spec_from_file_location("bench_functions_main", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_price_order = _functions_module().price_order
+
+
+async def asgi_api(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "lifespan":
+        return await _lifespan(receive, send)
+    body = await _read_body(receive)
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        doc = None
+    result = _price_order(doc)
+    status = 200
+    if isinstance(result, tuple):
+        result, status = result
+    out = json.dumps(result, separators=(",", ":")).encode()
+    headers = [*_JSON, (b"content-length", str(len(out)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": out})
 
 
 async def asgi_threaded(scope: Scope, receive: Receive, send: Send) -> None:
