@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import json
+import logging
 import threading
 import urllib.parse
 import uuid
@@ -163,6 +164,8 @@ class _InProcessServer:
         self.server: Any = None
         self.loop: Any = None
         self.failure: BaseException | None = None
+        self.tracking = False
+        self.borrowed = False
 
     def observe(self, invocation: Any) -> None:
         from ._report_data import report_of
@@ -187,10 +190,13 @@ class _InProcessServer:
         )
         loaded, config = load(config)
         if config.tracking:
-            _tracking.install()
+            _tracking.install()  # given back in stop(): the last client's stop removes the hooks
+            self.tracking = True
         app = App(loaded, config, observer=self.observe)
         sock = bind("127.0.0.1", 0)
         port = sock.getsockname()[1]
+        _access_logger.borrow()  # uvicorn.Config silences it: given back by the last stop()
+        self.borrowed = True
         self.server = uvicorn.Server(
             uvicorn.Config(
                 app, loop="none", http="httptools", lifespan="on", log_config=None,
@@ -214,6 +220,7 @@ class _InProcessServer:
         _tracking.start_untracked(self.thread)
         started.wait(30)
         if self.failure is not None:
+            self.stop()
             raise self.failure
         return f"http://127.0.0.1:{port}"
 
@@ -232,10 +239,48 @@ class _InProcessServer:
             return self.reports.pop(execution_id, None)
 
     def stop(self) -> None:
+        """Stop the server, and leave the process as it was found."""
         if self.server is not None:
             self.server.should_exit = True
         if self.thread is not None:
             self.thread.join(15)
+            self.thread = None
+        if self.borrowed:
+            _access_logger.give_back()
+            self.borrowed = False
+        if self.tracking:
+            from . import _tracking
+
+            _tracking.uninstall()
+            self.tracking = False
+
+
+class _Borrowed:
+    """``uvicorn.access``: uvicorn silences it (no handlers, no propagation) when its access log
+    is off; what it was is put back when the last in-process server stops."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
+        self.saved: tuple[list[logging.Handler], bool] | None = None
+
+    def borrow(self) -> None:
+        with self.lock:
+            if self.users == 0:
+                access = logging.getLogger("uvicorn.access")
+                self.saved = (list(access.handlers), access.propagate)
+            self.users += 1
+
+    def give_back(self) -> None:
+        with self.lock:
+            self.users -= 1
+            if self.users == 0 and self.saved is not None:
+                access = logging.getLogger("uvicorn.access")
+                access.handlers[:], access.propagate = self.saved
+                self.saved = None
+
+
+_access_logger = _Borrowed()
 
 
 try:  # the pytest plugin (registered through the pytest11 entry point)
