@@ -26,11 +26,11 @@ next item, before it is judged."""
 
 
 def default_observers() -> list[Observer]:
-    """lastword's reports, and the request line."""
+    """The request line, then lastword's reports about the invocation."""
     from ._reports import ReportLog
     from ._request_log import RequestLog
 
-    return [ReportLog(), RequestLog()]
+    return [RequestLog(), ReportLog()]
 
 
 class Lifecycle:

@@ -30,9 +30,12 @@ import os
 import queue
 import selectors
 import threading
+import types
 import weakref
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Literal
+
+from .._invocation import is_user_file
 
 if TYPE_CHECKING:
     from .._invocation import Work
@@ -64,44 +67,73 @@ _LOOPS_IN_C = frozenset({"run_forever"})
 
 def thread_state(frame: FrameType) -> State:
     """What a thread is doing, from its innermost frame."""
+    return _activity(frame)[0]
+
+
+def thread_settling(frame: FrameType) -> bool:
+    """Executing code; or, with none of the user's code on its stack, a library's worker blocked in
+    anything but a timer (writing the log record the function just emitted, say): it may be about
+    to finish, or to go back to waiting for its next item."""
+    state, reason = _activity(frame)
+    if state != "waiting":
+        return state == "running"
+    if reason == "timer":
+        return False
+    walk: FrameType | None = frame
+    while walk is not None:
+        if is_user_file(walk.f_code.co_filename):
+            return False
+        walk = walk.f_back
+    return True
+
+
+def _activity(frame: FrameType) -> tuple[State, str]:
+    """(state, why): why is ``input``, ``timer`` (a sleep, a timed Event.wait), ``other`` (a
+    result, a join, a lock, I/O) or ``code``."""
     code = frame.f_code
     if code.co_filename == _THREADING_FILE and code.co_name == "wait":
         return _condition_state(frame)
     if code.co_filename == _SELECTORS_FILE:
-        return "idle" if code.co_name == "select" else "waiting"
+        return ("idle", "input") if code.co_name == "select" else ("waiting", "other")
     called, receiver = _calling(frame)
     if called is None:
-        return "running"
-    if called == "get" and isinstance(_resolve(frame, receiver), queue.SimpleQueue):
-        return "idle"
+        return "running", "code"
+    owner = _resolve(frame, receiver) if receiver else None
+    callee = _resolve(frame, (*receiver, called))
+    if isinstance(callee, (types.BuiltinFunctionType, types.BuiltinMethodType)):
+        called, owner = callee.__name__, callee.__self__  # what a Thread's target really is
+    if called == "get" and isinstance(owner, queue.SimpleQueue):
+        return "idle", "input"
     if called in _LOOPS_IN_C:
-        return "idle"
-    return "waiting" if called in _BLOCKING_CALLS else "running"
+        return "idle", "input"
+    if called == "sleep":
+        return "waiting", "timer"
+    return ("waiting", "other") if called in _BLOCKING_CALLS else ("running", "code")
 
 
-def _condition_state(frame: FrameType) -> State:
+def _condition_state(frame: FrameType) -> tuple[State, str]:
     """A thread blocked in ``Condition.wait``: for new input, or for other work?"""
     if _notified(frame):
-        return "running"  # its input has arrived; it has not woken up yet
+        return "running", "code"  # its input has arrived; it has not woken up yet
     caller = frame.f_back
     while caller is not None and caller.f_code.co_filename == _THREADING_FILE:
         name = caller.f_code.co_name
         if name == "wait":  # Event.wait: untimed, a signal; timed, a timer (Timer.run, a poller)
             if caller.f_locals.get("timeout") is not None:
-                return "waiting"
+                return "waiting", "timer"
         elif name == "run":  # Thread.run calling its target: the wait is the thread's work
             break
         elif name != "wait_for":  # Semaphore.acquire, Barrier.wait: for other work
-            return "waiting"
+            return "waiting", "other"
         caller = caller.f_back
     if caller is None:
-        return "waiting"
+        return "waiting", "other"
     filename = caller.f_code.co_filename
     if filename == _QUEUE_FILE:  # get: for the next item; join (a flush), put (full): for others
-        return "idle" if caller.f_code.co_name == "get" else "waiting"
+        return ("idle", "input") if caller.f_code.co_name == "get" else ("waiting", "other")
     if filename.startswith(_FUTURES_DIR):  # Future.result(), wait(), as_completed(): a result
-        return "waiting"
-    return "idle"  # a Condition waited on for its next item or batch
+        return "waiting", "other"
+    return "idle", "input"  # a Condition waited on for its next item or batch
 
 
 def _notified(frame: FrameType) -> bool:
@@ -114,7 +146,7 @@ def _notified(frame: FrameType) -> bool:
         return False
 
 
-_CALLS = frozenset({"CALL", "CALL_FUNCTION", "CALL_METHOD", "CALL_FUNCTION_KW", "CALL_KW"})
+_CALLS = frozenset({"CALL", "CALL_FUNCTION", "CALL_METHOD", "CALL_FUNCTION_KW", "CALL_KW", "CALL_FUNCTION_EX"})
 _KEYWORD_CALLS = frozenset({"CALL_FUNCTION_KW", "CALL_KW"})  # keyword names on top of the arguments
 _LOADS = frozenset({"LOAD_METHOD", "LOAD_ATTR", "LOAD_FAST", "LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME"})
 _ATTRIBUTES = frozenset({"LOAD_METHOD", "LOAD_ATTR"})
@@ -147,7 +179,10 @@ def _callee(frame: FrameType) -> tuple[str | None, tuple[str, ...]]:
     call = instructions[index]
     if call.opname not in _CALLS:
         return None, ()
-    wanted = (call.arg or 0) + (call.opname in _KEYWORD_CALLS)
+    if call.opname == "CALL_FUNCTION_EX":  # f(*args, **kwargs): a tuple, and maybe a dict
+        wanted = 1 + ((call.arg or 0) & 1)
+    else:
+        wanted = (call.arg or 0) + (call.opname in _KEYWORD_CALLS)
     # The stack at the call: [callable and self or NULL (in either order), arguments...]. Walk back
     # to the instruction that pushed the value just below the arguments (or the one below that,
     # when it is the NULL), then forward through the attribute loads applied to it.

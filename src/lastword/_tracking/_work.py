@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .._invocation import Invocation, Work, WorkKind, current_work, is_user_file
+from .._invocation import Invocation, Work, WorkKind, current_work
 from . import _describe
-from ._services import State, is_service, task_state, thread_state
+from ._services import State, is_service, task_state, thread_settling, thread_state
 
 
 class TaskWork(Work):
@@ -157,20 +157,10 @@ class ThreadWork(Work):
         return thread_state(frame) if frame is not None else "running"
 
     def settling(self) -> bool:
-        """Executing code, or running only a library's code (a worker writing the log record the
-        function just emitted): it may be about to finish, or to wait for its next item."""
         if isinstance(self.thread, threading.Timer) or self.ended or not self.thread.is_alive():
             return False
         frame = sys._current_frames().get(self.thread.ident or -1)
-        if frame is None:
-            return False
-        if thread_state(frame) == "running":
-            return True
-        while frame is not None:
-            if is_user_file(frame.f_code.co_filename):
-                return False
-            frame = frame.f_back
-        return True
+        return frame is not None and thread_settling(frame)
 
     def entry(self) -> str:
         target = getattr(self.thread, "_target", None)
