@@ -96,7 +96,7 @@ class TextFormatter(logging.Formatter):
     def __init__(self, with_id: bool, color: bool = False):
         super().__init__("%(levelname)s %(name)s: %(message)s")
         self.with_id = with_id
-        self.style: Any = _plain
+        self.style: Any = None
         if color:
             import click  # already imported by the CLI; only where colors are wanted
 
@@ -107,15 +107,11 @@ class TextFormatter(logging.Formatter):
         if line is not None:
             return str(line.render(self.style))
         text = super().format(record)
-        if self.style is not _plain and record.levelno >= logging.WARNING:
+        if self.style is not None and record.levelno >= logging.WARNING:
             color = "red" if record.levelno >= logging.ERROR else "yellow"
             text = self.style(record.levelname, fg=color, bold=True) + text[len(record.levelname):]
         invocation = invocation_of(record) if self.with_id else None
         return f"[{invocation.id}] {text}" if invocation is not None else text
-
-
-def _plain(text: str, **_: Any) -> str:
-    return text
 
 
 def use_color(stream: Any) -> bool:

@@ -13,7 +13,6 @@ In JSON logs it is a request log entry with Cloud Logging's ``httpRequest`` fiel
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from collections import Counter
@@ -42,60 +41,79 @@ Style = Callable[..., str]
 """``click.style``'s signature: (text, fg=..., bold=..., dim=...) -> text."""
 
 
-def _plain(text: str, **_: Any) -> str:
-    return text
-
-
-@dataclasses.dataclass(frozen=True)
 class RequestLine:
-    method: str
-    path: str
-    status: int
-    seconds: float
-    id: str
-    notes: tuple[tuple[str, str], ...]
-    """(text, color) of what to say after the id: the outcome, the work left behind."""
-    url: str
-    protocol: str
-    user_agent: str | None
-    referer: str | None
-    remote_ip: str | None
-    size: int
+    """The request line of one invocation, rendered only when a handler formats it (it is the log
+    record's message: ``str()`` gives it plain, unaligned)."""
 
-    def render(self, style: Style = _plain, aligned: bool = True) -> str:
+    __slots__ = ("invocation",)
+
+    def __init__(self, invocation: Invocation):
+        self.invocation = invocation
+
+    def __str__(self) -> str:
+        return self.render(aligned=False)
+
+    def render(self, style: Style | None = None, aligned: bool = True) -> str:
         """The line; ``style`` colors it (``click.style``), ``aligned`` pads it into columns."""
-        duration = f"{self.seconds * 1000:.1f} ms" if self.seconds < 1 else f"{self.seconds:.2f} s"
-        status = str(self.status)
-        color = "red" if self.status >= 500 else "yellow" if self.status >= 400 else "cyan" if self.status >= 300 else "green"
-        if aligned:
-            line = (
-                f"{style(self.method.ljust(6), bold=True)} {self.path.ljust(24)}  "
-                f"{style(status, fg=color, bold=self.status >= 500)}  {duration.rjust(9)}  "
-                f"{style(self.id, dim=True)}"
-            )
-        else:
-            line = f"{self.method} {self.path} {status} {duration} {self.id}"
-        for text, fg in self.notes:
-            line += ("  " if aligned else " ") + style(text, fg=fg)
+        invocation = self.invocation
+        scope = invocation.scope or {}
+        method = scope.get("method", "-")
+        path = _path(scope)
+        status = invocation.status or 0
+        seconds = invocation.duration
+        duration = f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+        notes = notes_of(invocation) if invocation.work or invocation.outcome != "ok" else ()
+        if not aligned:
+            line = f"{method} {path} {status} {duration} {invocation.id}"
+            for text, _ in notes:
+                line += " " + text
+            return line
+        if style is None:
+            line = f"{method:<6} {path:<24}  {status}  {duration:>9}  {invocation.id}"
+            for text, _ in notes:
+                line += "  " + text
+            return line
+        color = "red" if status >= 500 else "yellow" if status >= 400 else "cyan" if status >= 300 else "green"
+        line = (
+            f"{style(f'{method:<6}', bold=True)} {path:<24}  "
+            f"{style(str(status), fg=color, bold=status >= 500)}  {duration:>9}  "
+            f"{style(invocation.id, dim=True)}"
+        )
+        for text, fg in notes:
+            line += "  " + style(text, fg=fg)
         return line
 
     def http_request(self) -> dict[str, Any]:
         """Cloud Logging's ``HttpRequest`` (LogEntry.httpRequest)."""
+        invocation = self.invocation
+        scope = invocation.scope or {}
+        path = _path(scope)
+        host = _header(scope, b"host")
+        if host is None and scope.get("server"):
+            server_host, port = scope["server"][:2]
+            host = f"{server_host}:{port}" if port else str(server_host)
         entry: dict[str, Any] = {
-            "requestMethod": self.method,
-            "requestUrl": self.url,
-            "status": self.status,
-            "latency": f"{self.seconds:.6f}s",
-            "protocol": self.protocol,
-            "responseSize": str(self.size),
+            "requestMethod": scope.get("method", "-"),
+            "requestUrl": f"{scope.get('scheme', 'http')}://{host or 'localhost'}{path}",
+            "status": invocation.status or 0,
+            "latency": f"{invocation.duration:.6f}s",
+            "protocol": f"HTTP/{scope.get('http_version', '1.1')}",
+            "responseSize": str(invocation.sent),
         }
-        if self.user_agent is not None:
-            entry["userAgent"] = self.user_agent
-        if self.remote_ip is not None:
-            entry["remoteIp"] = self.remote_ip
-        if self.referer is not None:
-            entry["referer"] = self.referer
+        for field, header in (("userAgent", b"user-agent"), ("referer", b"referer")):
+            value = _header(scope, header)
+            if value is not None:
+                entry[field] = value
+        client = scope.get("client")
+        if client:
+            entry["remoteIp"] = client[0]
         return entry
+
+
+def _path(scope: Any) -> str:
+    path: str = scope.get("path", "/")
+    query = scope.get("query_string")
+    return f"{path}?{query.decode('latin-1')}" if query else path
 
 
 def _site(work: Work) -> str:
@@ -153,33 +171,6 @@ def _header(scope: Any, name: bytes) -> str | None:
     return None
 
 
-def request_line(invocation: Invocation) -> RequestLine:
-    scope = invocation.scope or {}
-    path = scope.get("path", "/")
-    query = scope.get("query_string", b"")
-    if query:
-        path += "?" + query.decode("latin-1")
-    host = _header(scope, b"host")
-    if host is None and scope.get("server"):
-        server_host, port = scope["server"][:2]
-        host = f"{server_host}:{port}" if port else str(server_host)
-    client = scope.get("client")
-    return RequestLine(
-        method=scope.get("method", "-"),
-        path=path,
-        status=invocation.status or 0,
-        seconds=invocation.duration,
-        id=invocation.id,
-        notes=notes_of(invocation),
-        url=f"{scope.get('scheme', 'http')}://{host or 'localhost'}{path}",
-        protocol=f"HTTP/{scope.get('http_version', '1.1')}",
-        user_agent=_header(scope, b"user-agent"),
-        referer=_header(scope, b"referer"),
-        remote_ip=client[0] if client else None,
-        size=invocation.sent,
-    )
-
-
 def level_of(invocation: Invocation) -> int:
     if (invocation.status or 0) >= 500:
         return logging.ERROR
@@ -195,9 +186,10 @@ class RequestLog(Observer):
         level = level_of(invocation)
         if not logger.isEnabledFor(level):
             return
-        line = request_line(invocation)
-        logger.log(
-            level,
-            line.render(aligned=False),
+        line = RequestLine(invocation)
+        # made directly: the caller's frame (what logger.log looks up) is not a location anyway
+        record = logger.makeRecord(
+            logger.name, level, __file__, 0, line, (), None,
             extra={"invocation": invocation, "request_line": line, "source_location": None},
         )
+        logger.handle(record)
