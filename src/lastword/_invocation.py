@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import random
 import sys
 import sysconfig
 import threading
@@ -326,6 +327,10 @@ class Invocation:
 _FIRST_WORK = threading.Lock()
 
 
+_ids = random.Random()  # its own: never moves the user's random sequence
+"""Execution ids need to be unique, not secret: seeded once from the OS, no system call per id."""
+
+
 def new_execution_id() -> str:
     """12 random hex digits (48 bits), like the ids functions-framework makes."""
-    return os.urandom(6).hex()
+    return f"{_ids.getrandbits(48):012x}"

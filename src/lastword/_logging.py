@@ -78,6 +78,18 @@ class JsonFormatter(logging.Formatter):
         entry.update(cloud_fields(invocation_of(record), self.with_id))
         return json.dumps(entry, ensure_ascii=False)
 
+    def request_line(self, line: Any, level: int, name: str) -> str:
+        """A request line's entry, made without a log record (:class:`LineHandler`)."""
+        entry: dict[str, Any] = {
+            "severity": _SEVERITY[level],
+            "message": str(line),
+            "timestamp": _timestamp(time.time()),
+            "httpRequest": line.http_request(),
+            "logger": name,
+        }
+        entry.update(cloud_fields(line.invocation, self.with_id))
+        return json.dumps(entry, ensure_ascii=False)
+
 
 def source_location(record: logging.LogRecord) -> dict[str, str] | None:
     """Where a record comes from in the user's code: what lastword's reports name (``extra``
@@ -112,6 +124,51 @@ class TextFormatter(logging.Formatter):
             text = self.style(record.levelname, fg=color, bold=True) + text[len(record.levelname):]
         invocation = invocation_of(record) if self.with_id else None
         return f"[{invocation.id}] {text}" if invocation is not None else text
+
+
+    def request_line(self, line: Any, level: int, name: str) -> str:
+        """A request line, made without a log record (:class:`LineHandler`)."""
+        return str(line.render(self.style))
+
+
+class LineHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """lastword's handler. A request line that reaches this handler alone is written without
+    making a log record (:func:`sole_handler`): it is one per request, and a record costs more
+    than the line."""
+
+    def write_request_line(self, line: Any, level: int, name: str) -> None:
+        formatter = self.formatter
+        if not isinstance(formatter, (TextFormatter, JsonFormatter)):
+            return
+        text = formatter.request_line(line, level, name) + self.terminator
+        stream = self.stream
+        with self.lock:  # type: ignore[union-attr]
+            try:
+                stream.write(text)
+                if not getattr(stream, "line_buffering", False):  # else written already
+                    stream.flush()
+            except (OSError, ValueError):  # a closed stream, at shutdown: nothing to do
+                pass
+
+
+def sole_handler(logger: logging.Logger, level: int) -> LineHandler | None:
+    """The handler a record of ``logger`` at ``level`` would reach, when it is lastword's own and
+    the only one (no filters on the way); None otherwise (log a record the usual way)."""
+    found: LineHandler | None = None
+    walk: logging.Logger | None = logger
+    while walk is not None:
+        if walk.filters:
+            return None
+        for handler in walk.handlers:
+            if found is not None or not isinstance(handler, LineHandler) or handler.filters:
+                return None
+            found = handler
+        if not walk.propagate:
+            break
+        walk = walk.parent
+    if found is None or level < found.level:
+        return None
+    return found
 
 
 def use_color(stream: Any) -> bool:
@@ -195,7 +252,7 @@ def configure_hosted(config: Config) -> None:
 
 
 def _handler(config: Config) -> logging.Handler:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = LineHandler(sys.stderr)
     if config.effective_log_format == "json":
         handler.setFormatter(JsonFormatter(config.log_execution_id))
     else:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ._logging import sole_handler
 from ._observe import Observer
 
 if TYPE_CHECKING:
@@ -183,10 +184,14 @@ class RequestLog(Observer):
     """Logs one request line per invocation (see the module docstring)."""
 
     def responded(self, invocation: Invocation) -> None:
-        level = level_of(invocation)
+        level = level_of(invocation) if invocation.work or invocation.outcome != "ok" else logging.INFO
         if not logger.isEnabledFor(level):
             return
         line = RequestLine(invocation)
+        handler = sole_handler(logger, level)
+        if handler is not None:  # lastword's own handler, alone: the line without a log record
+            handler.write_request_line(line, level, logger.name)
+            return
         # made directly: the caller's frame (what logger.log looks up) is not a location anyway
         record = logger.makeRecord(
             logger.name, level, __file__, 0, line, (), None,
