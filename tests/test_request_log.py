@@ -65,7 +65,7 @@ def test_text_has_one_aligned_line_per_invocation(serve: Any, tmp_path: Path) ->
 def test_colors_on_a_terminal(serve: Any, tmp_path: Path) -> None:
     served = serve(_source(tmp_path), "--target", "crash", "--log-format", "text", env={"FORCE_COLOR": "1"})
     served.get("/", headers={"Function-Execution-Id": "exec-red"})
-    served.wait_for_log("exec-red")
+    served.wait_for_log("raised an exception")  # the request line (the crash report comes first)
     (line,) = _request_lines(served.logs())
     assert "\x1b[31m\x1b[1m500\x1b[0m" in line  # a 5xx in bold red
     assert "\x1b[2mexec-red\x1b[0m" in line and "raised an exception" in line

@@ -301,10 +301,6 @@ class Services:
             self._by_site[key] = live
         return True
 
-    def __len__(self) -> int:
-        with self._lock:
-            return sum(1 for refs in self._by_site.values() for ref, _ in refs if _alive(ref()))
-
 
 def _alive(handle: Any) -> bool:
     if handle is None:
