@@ -10,6 +10,7 @@ whatever is still running. It writes nothing itself: it tells its observers
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -110,7 +111,10 @@ class Lifecycle:
             invocation.left = [w for w in leftovers if w.running()]
             seconds = time.monotonic() - started
             for observer in self.observers:
-                observer.waited(invocation, leftovers, seconds, not invocation.left)
+                try:
+                    observer.waited(invocation, leftovers, seconds, not invocation.left)
+                except Exception:  # an observer must not fail the request
+                    _failed(observer)
         elif policy == "cancel":
             invocation.cancelled = [w for w in leftovers if w.cancel()]
             for work in invocation.cancelled:
@@ -139,12 +143,18 @@ class Lifecycle:
                     work.reported = True
                     work.outlive()
         for observer in self.observers:
-            observer.responded(invocation)
+            try:
+                observer.responded(invocation)
+            except Exception:  # an observer must not fail the request
+                _failed(observer)
 
     def late(self, work: Work, event: Event, error: BaseException | None = None) -> None:
         """Something happened to ``work`` after its invocation responded."""
         for observer in self.observers:
-            observer.late(work, event, error)
+            try:
+                observer.late(work, event, error)
+            except Exception:  # an observer must not fail the request
+                _failed(observer)
 
     def finished_late(self, work: Work, error: BaseException | None, cancelled: bool) -> None:
         """``work`` of an invocation that already responded ended."""
@@ -164,7 +174,16 @@ class Lifecycle:
 
     def close(self) -> None:
         for observer in self.observers:
-            observer.closed()
+            try:
+                observer.closed()
+            except Exception:  # an observer must not fail the request
+                _failed(observer)
+
+
+def _failed(observer: Observer) -> None:
+    logging.getLogger("lastword").exception(
+        "lastword: an observer of the lifecycle (%s) failed", type(observer).__qualname__
+    )
 
 
 def leftovers_at_response(invocation: Invocation) -> list[Work]:

@@ -122,3 +122,33 @@ def test_a_summary_is_due_once_the_interval_has_passed() -> None:
     assert said[1].startswith("/app/main.py:7 in handler: thread was left running again by 3 more invocations of handler() in the last 70 s (latest: inv70); the first, invocation inv0")
     assert said[2].startswith("/app/main.py:7 in handler: thread was left running again by 1 more invocation of handler() in the last 10 s (latest: inv80)")
     assert len(said) == 3
+
+
+def test_an_observer_that_fails_does_not_fail_the_request(caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+
+    import httpx
+
+    from lastword._app import App
+    from lastword._config import Config
+    from lastword._loader import load
+
+    def broken(invocation: Invocation) -> None:
+        raise RuntimeError("observer bug")
+
+    loaded, config = load(Config.build(flags={"source": str(ASYNC_APP), "target": "hello"}))
+    app = App(loaded, config, observer=broken)
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            return await http.get("/")
+
+    caplog.set_level(logging.INFO, logger="lastword")
+    try:
+        response = asyncio.run(get())
+    finally:
+        app.pool.shutdown()
+    assert response.status_code == 200
+    (record,) = [r for r in caplog.records if "observer of the lifecycle" in r.getMessage()]
+    assert "(CallbackObserver) failed" in record.getMessage() and record.exc_info is not None
