@@ -21,7 +21,7 @@ from .conftest import ASYNC_APP, SYNC_APP
 
 TRACKING_FILES = (
     "_tracking/*", "_lifecycle.py", "_invocation.py", "_reports.py", "_report_data.py",
-    "_request_log.py", "_observe.py", "_send.py",
+    "_request_log.py", "_observe.py", "_report_texts.py",
 )
 REQUESTS = 200
 
