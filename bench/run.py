@@ -201,9 +201,15 @@ def build_runtimes(
             lastword_cmd.replace("{lastword}", exe or "lastword").replace("{source}", SOURCE)
         )
         why = "" if exe else why or "`lastword` is not installed (pip install -e .)"
-        rts["lastword"] = Runtime("lastword", "lastword", tmpl, {"LASTWORD_TRACKING": "on"}, why)
+        # no request line (functions-framework writes none by default; bench/request_log.py
+        # measures what it costs)
+        quiet = {"LASTWORD_REQUEST_LOG": "off"}
+        rts["lastword"] = Runtime(
+            "lastword", "lastword", tmpl, {"LASTWORD_TRACKING": "on", **quiet}, why
+        )
         rts["lastword-notrack"] = Runtime(
-            "lastword-notrack", "lastword (tracking off)", tmpl, {"LASTWORD_TRACKING": "off"}, why
+            "lastword-notrack", "lastword (tracking off)", tmpl,
+            {"LASTWORD_TRACKING": "off", **quiet}, why,
         )
     if "ff" in want or "ff-asgi" in want:
         why = v.ensure_ff_venv(setup_log)

@@ -138,7 +138,7 @@ class App:
                 execution_id = value.decode("latin-1")
             elif name in _TRACE_HEADERS:
                 trace = (name, value)
-        invocation = self.lifecycle.begin(execution_id, asyncio.get_running_loop())
+        invocation = self.lifecycle.begin(execution_id, asyncio.get_running_loop(), scope)
         if trace is not None:
             invocation.trace = parse_trace(*trace)
         instance = self.instance

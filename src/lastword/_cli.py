@@ -105,7 +105,13 @@ SERVE_OPTIONS: list[tuple[str, str, dict[str, Any], str]] = [
         "--log-format",
         "log_format",
         {"type": click.Choice(LOG_FORMATS)},
-        "text or json (default: json unless stdout is a terminal).",
+        "text or json (default: json on Cloud Run/Knative, where K_SERVICE is set; text elsewhere).",
+    ),
+    (
+        "--request-log/--no-request-log",
+        "request_log",
+        {"default": None},
+        "A line per request: method, path, status, duration, id, leftovers (default on, off on Cloud Run/Knative).",
     ),
     ("--debug", "debug", {"is_flag": True, "default": None}, "Verbose logs, and --reload."),
     (

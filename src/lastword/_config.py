@@ -48,7 +48,12 @@ class Config:
     workers: int = 1
     threads: int = dataclasses.field(default_factory=default_threads)
     log_format: LogFormat | None = None
-    """``None`` means: json when stdout is not a terminal, text otherwise."""
+    """``None`` means: json on Cloud Run or Knative (``K_SERVICE`` is set), text anywhere else."""
+    request_log: bool | None = None
+    """A request line per invocation; ``None`` means: on, except on Cloud Run or Knative, whose
+    platform logs every request already."""
+    service: str | None = None
+    """``K_SERVICE``: the Cloud Run / Knative service this instance serves (set by the platform)."""
     log_execution_id: bool = False
     background: BackgroundPolicy = "warn"
     """What to do with work still running when the response goes out."""
@@ -66,9 +71,8 @@ class Config:
     """Seconds in-flight work gets to finish after SIGTERM (Cloud Run sends SIGKILL 10 s later)."""
     memory: str | None = None
     """Memory limit per instance as a Kubernetes quantity (``512Mi``, ``1Gi``); None: no limit."""
-    reload: bool = False
-    """Restart the worker when a file of the source folder changes (on by default with
-    ``--debug``)."""
+    reload: bool | None = None
+    """Restart the workers when a file of the source folder changes; ``None``: as ``debug``."""
 
     @classmethod
     def build(
@@ -85,8 +89,6 @@ class Config:
         for name, value in (flags or {}).items():
             if value is not None:
                 values[name] = value
-        if "reload" not in values and _coerce("debug", values.get("debug", False)):
-            values["reload"] = True  # --debug is for a person at a keyboard: reload on a change
         return cls()._replace_checked(values)
 
     def replace(self, **changes: Any) -> Config:
@@ -106,12 +108,28 @@ class Config:
         return None if self.memory is None else parse_quantity(self.memory)
 
     @property
+    def on_platform(self) -> bool:
+        """Running on Cloud Run or Knative (the platform sets ``K_SERVICE``)."""
+        return bool(self.service)
+
+    @property
     def effective_log_format(self) -> LogFormat:
+        """JSON for the platform's log agent; text for a person, also when output is piped
+        (``| tee``), in an IDE's console or in a local container."""
         if self.log_format is not None:
             return self.log_format
-        import sys
+        return "json" if self.on_platform else "text"
 
-        return "text" if sys.stdout.isatty() else "json"
+    @property
+    def effective_reload(self) -> bool:
+        """--debug is for a person at a keyboard: it reloads on a change unless told not to."""
+        return self.reload if self.reload is not None else self.debug
+
+    @property
+    def effective_request_log(self) -> bool:
+        if self.request_log is not None:
+            return self.request_log
+        return self.debug or not self.on_platform
 
 
 ENVIRONMENT: Mapping[str, str] = {
@@ -122,6 +140,8 @@ ENVIRONMENT: Mapping[str, str] = {
     "FUNCTION_SIGNATURE_TYPE": "signature_type",
     "LOG_EXECUTION_ID": "log_execution_id",
     "LASTWORD_LOG_FORMAT": "log_format",
+    "LASTWORD_REQUEST_LOG": "request_log",
+    "K_SERVICE": "service",
     "LASTWORD_BACKGROUND": "background",
     "LASTWORD_CPU": "cpu",
     "CLOUD_RUN_TIMEOUT_SECONDS": "timeout",
@@ -147,7 +167,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 }
 _INTS = {"port": (0, 65535), "workers": (1, 1024), "threads": (1, 10000), "concurrency": (1, 1000)}
 _SECONDS = {"timeout", "grace"}
-_BOOLS = {"debug", "log_execution_id", "tracking", "report_header", "reload"}
+_BOOLS = {"debug", "log_execution_id", "tracking", "report_header", "reload", "request_log"}
 _UNITS = {"": 1, "k": 1000, "M": 1000**2, "G": 1000**3, "T": 1000**4,
           "Ki": 1024, "Mi": 1024**2, "Gi": 1024**3, "Ti": 1024**4}
 
@@ -214,6 +234,6 @@ def _coerce(name: str, value: Any) -> Any:
         if text in _FALSE:
             return False
         raise ConfigError(f"{name.replace('_', '-')} must be true or false; got {value!r}")
-    if name in ("target", "source", "host"):
+    if name in ("target", "source", "host", "service"):
         return None if value is None else str(value)
     return value

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import contextvars
 import os
+import random
 import sys
 import sysconfig
 import threading
 import time
 import traceback
-import uuid
 from types import FrameType
 from typing import Any, Literal
 
@@ -56,7 +56,7 @@ WorkKind = Literal[
 
 # --- where code comes from -------------------------------------------------------------------
 
-_LASTWORD_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+LASTWORD_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _LIBRARY_DIRS = tuple(
     sorted(
         {
@@ -78,7 +78,7 @@ def is_user_file(filename: str) -> bool:
     if known is None:
         known = not (
             filename.startswith("<")
-            or filename.startswith(_LASTWORD_DIR)
+            or filename.startswith(LASTWORD_DIR)
             or filename.startswith(_LIBRARY_DIRS)
         )
         _user_file_cache[filename] = known
@@ -161,10 +161,19 @@ class Work:
         (a task is cancelled, a child process killed); a thread ends with the process."""
         self.cancel()
 
-    def in_library(self) -> bool:
-        """Running only a library's code right now (none of the user's): it may be a library's
-        worker finishing a piece of work before it waits for the next."""
+    def state(self) -> Literal["idle", "waiting", "running"]:
+        """What it is doing (threads and tasks; see :mod:`lastword._tracking._services`): other
+        kinds of work are never idle."""
+        return "waiting"
+
+    def settling(self) -> bool:
+        """It may change its state in a moment (finish, or go back to waiting for its next item):
+        the lifecycle gives it that moment before judging it."""
         return False
+
+    def entry(self) -> str:
+        """What it runs (a thread's target, a task's coroutine), to tell services apart."""
+        return ""
 
     def outlive(self) -> None:
         """The response went out with this work still running: keep an eye on it until it ends."""
@@ -185,7 +194,7 @@ class Work:
             if site is not None:
                 return site
         for frame in self.stack:
-            if not frame.filename.startswith(_LASTWORD_DIR):
+            if not frame.filename.startswith(LASTWORD_DIR):
                 return frame
         return None
 
@@ -200,13 +209,12 @@ class Work:
         return [site] if site is not None else []
 
     def finished(self, error: BaseException | None, cancelled: bool = False) -> None:
-        """Called when the work ends; after the response, this is logged against the invocation."""
+        """Called when the work ends; after the response, the lifecycle is told."""
         if self.detached:
             return
-        if self.invocation.responded:
-            from ._reports import report_late_finish
-
-            report_late_finish(self, error, cancelled)
+        invocation = self.invocation
+        if invocation.responded and invocation.lifecycle is not None:
+            invocation.lifecycle.finished_late(self, error, cancelled)
 
 
 # --- the invocation --------------------------------------------------------------------------
@@ -218,7 +226,8 @@ class Invocation:
     __slots__ = (
         "_id", "function", "policy", "cpu", "timeout", "started", "outcome", "status",
         "responded", "work", "waited_for", "cancelled", "left", "lifecycle", "loop", "trace",
-        "streamed", "slot", "cycle", "task", "thread", "expiry", "client_gone", "ended",
+        "streamed", "scope", "ended", "sent", "slot", "cycle", "task", "thread", "expiry",
+        "client_gone",
     )
 
     def __init__(
@@ -256,6 +265,12 @@ class Invocation:
         """(trace id, span id) from the request's trace header, for log correlation."""
         self.streamed = False
         """The response went out in several parts (its head before its last body bytes)."""
+        self.scope: Any = None
+        """The request's ASGI scope (method, path, headers, client), for the request log."""
+        self.ended: float | None = None
+        """Monotonic time its response was sent."""
+        self.sent = 0
+        """Bytes of response body sent."""
         # where it is being served (set by the app and the invoker, read at its deadline)
         self.slot = -1
         """Its slot in the table the supervisor reads, or -1."""
@@ -269,8 +284,6 @@ class Invocation:
         """Set when its deadline is being handled (a threading.Event the handler sets)."""
         self.client_gone = False
         """The client went away before the response was complete."""
-        self.ended = 0.0
-        """Monotonic time its response was sent."""
 
     @property
     def id(self) -> str:
@@ -289,7 +302,8 @@ class Invocation:
 
     @property
     def duration(self) -> float:
-        return time.monotonic() - self.started
+        """Seconds from its start to its response (to now, until it responded)."""
+        return (self.ended if self.ended is not None else time.monotonic()) - self.started
 
     def track(self, work: Work) -> None:
         if self.responded and not work.handed_off:
@@ -305,9 +319,9 @@ class Invocation:
                     self.work = []
         self.work.append(work)
         if self.responded and not work.handed_off:
-            from ._reports import report_started_after_response
-
-            report_started_after_response(work)
+            work.reported = True
+            if self.lifecycle is not None:
+                self.lifecycle.late(work, "started-late")
 
     def find(self, handle: Any) -> Work | None:
         """The tracked work whose task, future, thread or process is ``handle``."""
@@ -335,5 +349,10 @@ class Invocation:
 _FIRST_WORK = threading.Lock()
 
 
+_ids = random.Random()  # its own: never moves the user's random sequence
+"""Execution ids need to be unique, not secret: seeded once from the OS, no system call per id."""
+
+
 def new_execution_id() -> str:
-    return uuid.uuid4().hex[:12]
+    """12 random hex digits (48 bits), like the ids functions-framework makes."""
+    return f"{_ids.getrandbits(48):012x}"

@@ -3,24 +3,37 @@
 :class:`Lifecycle` is owned by the app. It begins invocations, and at completion — the function
 returned its response, or a streamed response finished — it settles them: waits for the work
 handed to ``wait_until`` (when CPU is request-scoped), then applies the background policy to
-whatever is still running.
+whatever is still running. It writes nothing itself: it tells its observers
+(:mod:`lastword._observe`), which log the reports and the request line, or record them for a test.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import logging
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import _reports
 from ._config import BackgroundPolicy, CpuAllocation
 from ._invocation import Invocation, Work
+from ._observe import CallbackObserver, Observer
+from ._report_texts import Event
+from ._tracking._services import Services
 
-LIBRARY_GRACE = 0.02
-"""Seconds a leftover running only library code may take to go idle before it is judged."""
+SETTLE_GRACE = 0.02
+"""Seconds a leftover that is executing code may take to finish, or to go back to waiting for its
+next item, before it is judged."""
+
+
+def default_observers() -> list[Observer]:
+    """The request line, then lastword's reports about the invocation."""
+    from ._reports import ReportLog
+    from ._request_log import RequestLog
+
+    return [RequestLog(), ReportLog()]
 
 
 class Lifecycle:
@@ -33,12 +46,21 @@ class Lifecycle:
         cpu: CpuAllocation = "request",
         timeout: float = 300.0,
         observer: Callable[[Invocation], None] | None = None,
+        observers: Iterable[Observer] | None = None,
     ):
         self.function = function
         self.policy = policy
         self.cpu = cpu
         self.timeout = timeout
-        self.observer = observer
+        self.observers: list[Observer] = (
+            list(observers) if observers is not None else default_observers()
+        )
+        """Told about every invocation, in order (``observer``, a function of the responded
+        invocation, comes last)."""
+        if observer is not None:
+            self.observers.append(CallbackObserver(observer))
+        self.services = Services()
+        """Long-lived workers its invocations started that serve every invocation (the idle rule)."""
         self.outliving: set[Work] = set()
         """Handed-off work allowed to outlive its response (cpu='always'); drained on shutdown."""
         self.freezes: Callable[[], tuple[int, float, float]] | None = None
@@ -51,10 +73,16 @@ class Lifecycle:
         """Leftovers reported at their response, while they run: abandoned if still running at
         shutdown (held weakly: a finished one is forgotten with its invocation)."""
 
-    def begin(self, execution_id: str | None, loop: asyncio.AbstractEventLoop | None) -> Invocation:
+    def begin(
+        self,
+        execution_id: str | None,
+        loop: asyncio.AbstractEventLoop | None,
+        scope: Any = None,
+    ) -> Invocation:
         invocation = Invocation(
             execution_id, self.function, self.policy, self.cpu, self.timeout, self, loop
         )
+        invocation.scope = scope
         if self.freezes is not None:
             count, frozen_at, thawed_at = self.freezes()
             if count != self._freezes_seen:  # this request found the worker frozen
@@ -67,10 +95,11 @@ class Lifecycle:
         the first freeze, the invocation during which the worker last resumed)."""
         if not invocation.ended:
             return None
-        later = [wake for wake in self.wakes if wake[0] >= invocation.ended]
+        ended = invocation.ended
+        later = [wake for wake in self.wakes if wake[0] >= ended]
         if not later:
             return None
-        return later[0][0] - invocation.ended, later[-1][2]
+        return later[0][0] - ended, later[-1][2]
 
     async def settle(self, invocation: Invocation) -> int | None:
         """Called once the function is done and before the last of its response is sent.
@@ -92,11 +121,12 @@ class Lifecycle:
             invocation.outcome = "unawaited-coroutine"
             return 500
         leftovers = invocation.left = invocation.leftovers()
-        if leftovers and any(w.in_library() for w in leftovers):
-            # A library's worker busy for a moment (writing the log record the function just
-            # emitted, its loop finishing a callback) settles into waiting for its next job: give it
-            # that moment before judging it, so the judgement does not depend on the scheduler.
-            await wait_for([w for w in leftovers if w.in_library()], time.monotonic() + LIBRARY_GRACE)
+        settling = [w for w in leftovers if w.settling()]
+        if settling:
+            # A worker busy for a moment (a consumer back from the item the function just joined,
+            # a library writing the log record it just emitted) settles into waiting for its next
+            # item: give it that moment, so the judgement does not depend on the scheduler.
+            await wait_for(settling, time.monotonic() + SETTLE_GRACE, until_settled=True)
             leftovers = invocation.left = invocation.leftovers()
         if not leftovers:
             return None
@@ -106,9 +136,12 @@ class Lifecycle:
             await wait_for(leftovers, invocation.deadline)
             invocation.waited_for = leftovers
             invocation.left = [w for w in leftovers if w.running()]
-            _reports.report_waited(
-                invocation, leftovers, time.monotonic() - started, finished=not invocation.left
-            )
+            seconds = time.monotonic() - started
+            for observer in self.observers:
+                try:
+                    observer.waited(invocation, leftovers, seconds, not invocation.left)
+                except Exception:  # an observer must not fail the request
+                    _failed(observer)
         elif policy == "cancel":
             invocation.cancelled = [w for w in leftovers if w.cancel()]
             for work in invocation.cancelled:
@@ -122,36 +155,67 @@ class Lifecycle:
         return None
 
     def responded(self, invocation: Invocation, status: int) -> None:
-        """The last byte of the response was handed to the server: report what is left."""
+        """The last byte of the response was handed to the server: tell the observers."""
         invocation.responded = True
-        invocation.ended = time.monotonic()
         invocation.status = status
+        invocation.ended = time.monotonic()
         if invocation.outcome is None:
             invocation.outcome = "ok" if status < 500 else "crash"
         if invocation.work:  # nothing to judge, and nothing allocated, for a plain request
             left = set(leftovers_at_response(invocation))
             for work in invocation.work:
                 if work.kind == "unawaited coroutine":
-                    _reports.report_leftover(work)
-                elif work.cancelled_by_policy:
-                    _reports.report_leftover(work, "cancelled (policy 'cancel')")
-                elif work in left:
-                    _reports.report_leftover(work)
+                    work.reported = True
+                elif work in left and not work.cancelled_by_policy:
+                    work.reported = True
                     work.outlive()
                     self.left_running.add(work)
-        if self.observer is not None:
-            self.observer(invocation)
+        for observer in self.observers:
+            try:
+                observer.responded(invocation)
+            except Exception:  # an observer must not fail the request
+                _failed(observer)
+
+    def late(self, work: Work, event: Event, error: BaseException | None = None) -> None:
+        """Something happened to ``work`` after its invocation responded."""
+        for observer in self.observers:
+            try:
+                observer.late(work, event, error)
+            except Exception:  # an observer must not fail the request
+                _failed(observer)
+
+    def finished_late(self, work: Work, error: BaseException | None, cancelled: bool) -> None:
+        """``work`` of an invocation that already responded ended."""
+        if error is not None:
+            self.late(work, "raised-late", error)
+        elif not (cancelled or work.cancelled_by_policy) and work.reported:
+            self.late(work, "finished-late")
 
     async def drain(self, timeout: float) -> list[Work]:
-        """At shutdown: wait (up to ``timeout`` s) for handed-off work that outlived its response;
-        return every piece of work still running (handed off or left behind), to be abandoned."""
+        """Shutting down: wait (up to ``timeout`` s) for handed-off work that outlived its
+        response, and let the observers say what they have not said yet. Returns every piece of
+        work still running (handed off or left behind): to be abandoned."""
         pending = [w for w in self.outliving if w.running()]
         await wait_for(pending, time.monotonic() + timeout)
         self.outliving.clear()
+        self.close()
         left = [w for w in pending if w.running()]
         left += [w for w in list(self.left_running) if w not in left and w.running()]
         self.left_running.clear()
         return left
+
+    def close(self) -> None:
+        for observer in self.observers:
+            try:
+                observer.closed()
+            except Exception:  # an observer must not fail the request
+                _failed(observer)
+
+
+def _failed(observer: Observer) -> None:
+    logging.getLogger("lastword").exception(
+        "lastword: an observer of the lifecycle (%s) failed", type(observer).__qualname__
+    )
 
 
 def leftovers_at_response(invocation: Invocation) -> list[Work]:
@@ -161,20 +225,24 @@ def leftovers_at_response(invocation: Invocation) -> list[Work]:
     return [w for w in invocation.leftovers() if w.kind != "unawaited coroutine"]
 
 
-async def wait_for(works: list[Work], deadline: float) -> None:
-    """Wait until none of ``works`` is running, or until ``deadline`` (monotonic)."""
+async def wait_for(works: list[Work], deadline: float, until_settled: bool = False) -> None:
+    """Wait until none of ``works`` is running (``until_settled``: none is running and still
+    settling), or until ``deadline`` (monotonic).
+
+    Work may also stop counting as running without ending (a worker going idle): it is asked again
+    at growing intervals (0.5 ms to 20 ms); a task that ends wakes the wait at once.
+    """
     delay = 0.0005
-    while any(w.running() for w in works):
+    while True:
+        running = [w for w in works if w.running() and (not until_settled or w.settling())]
         remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        if not running or remaining <= 0:
             return
-        running = [w for w in works if w.running()]
         tasks = [w.handle for w in running if isinstance(w.handle, asyncio.Future)]
-        if tasks and len(tasks) == len(running):
-            # bounded: a task may also stop counting without ending (a library's service going idle)
-            await asyncio.wait(tasks, timeout=min(remaining, 0.05))
-            continue
-        await asyncio.sleep(min(delay, remaining))
+        if tasks:
+            await asyncio.wait(tasks, timeout=min(delay, remaining))
+        else:
+            await asyncio.sleep(min(delay, remaining))
         delay = min(delay * 2, 0.02)
 
 

@@ -1,7 +1,10 @@
 """Logging: lines as they happen, tagged with the invocation that wrote them.
 
-``text`` is for people at a terminal; ``json`` writes one object per line with Cloud Logging's
-field names (``severity``, ``message``, ``logging.googleapis.com/trace``, ...). With
+``text`` is for people (a terminal, ``| tee``, an IDE's console, ``docker logs``): the request
+line of each invocation aligned, and colored when the stream is a terminal. ``json`` writes one
+object per line with Cloud Logging's field names (``severity``, ``message``, ``httpRequest``,
+``logging.googleapis.com/trace``, ``logging.googleapis.com/sourceLocation``, ...): lastword's
+reports carry the user's file:line as their source location, never lastword's. With
 ``LOG_EXECUTION_ID=true`` every line written while an invocation runs — by ``logging`` or by
 ``print``, from its own code, its tasks or its threads — carries the invocation's execution id.
 """
@@ -18,7 +21,7 @@ import time
 from typing import Any, TextIO
 
 from ._config import Config
-from ._invocation import Invocation, current
+from ._invocation import LASTWORD_DIR, Invocation, current
 
 _SEVERITY = {
     logging.DEBUG: "DEBUG",
@@ -64,26 +67,121 @@ class JsonFormatter(logging.Formatter):
             "severity": _SEVERITY.get(record.levelno, record.levelname),
             "message": message,
             "timestamp": _timestamp(record.created),
-            "logging.googleapis.com/sourceLocation": {
-                "file": record.pathname,
-                "line": str(record.lineno),
-                "function": record.funcName,
-            },
-            "logger": record.name,
         }
+        location = source_location(record)
+        if location is not None:
+            entry["logging.googleapis.com/sourceLocation"] = location
+        line = getattr(record, "request_line", None)
+        if line is not None:
+            entry["httpRequest"] = line.http_request()
+        entry["logger"] = record.name
         entry.update(cloud_fields(invocation_of(record), self.with_id))
         return json.dumps(entry, ensure_ascii=False)
 
+    def request_line(self, line: Any, level: int, name: str) -> str:
+        """A request line's entry, made without a log record (:class:`LineHandler`)."""
+        entry: dict[str, Any] = {
+            "severity": _SEVERITY[level],
+            "message": str(line),
+            "timestamp": _timestamp(time.time()),
+            "httpRequest": line.http_request(),
+            "logger": name,
+        }
+        entry.update(cloud_fields(line.invocation, self.with_id))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def source_location(record: logging.LogRecord) -> dict[str, str] | None:
+    """Where a record comes from in the user's code: what lastword's reports name (``extra``
+    ``source_location``), or the line that logged it -- never a line of lastword's own."""
+    if hasattr(record, "source_location"):
+        given: dict[str, str] | None = record.source_location
+        return given
+    if record.pathname.startswith(LASTWORD_DIR):
+        return None
+    return {"file": record.pathname, "line": str(record.lineno), "function": record.funcName}
+
 
 class TextFormatter(logging.Formatter):
-    def __init__(self, with_id: bool):
+    """``LEVEL logger: message``; request lines aligned in columns; colors on a terminal."""
+
+    def __init__(self, with_id: bool, color: bool = False):
         super().__init__("%(levelname)s %(name)s: %(message)s")
         self.with_id = with_id
+        self.style: Any = None
+        if color:
+            import click  # already imported by the CLI; only where colors are wanted
+
+            self.style = click.style
 
     def format(self, record: logging.LogRecord) -> str:
+        line = getattr(record, "request_line", None)
+        if line is not None:
+            return str(line.render(self.style))
         text = super().format(record)
+        if self.style is not None and record.levelno >= logging.WARNING:
+            color = "red" if record.levelno >= logging.ERROR else "yellow"
+            text = self.style(record.levelname, fg=color, bold=True) + text[len(record.levelname):]
         invocation = invocation_of(record) if self.with_id else None
         return f"[{invocation.id}] {text}" if invocation is not None else text
+
+
+    def request_line(self, line: Any, level: int, name: str) -> str:
+        """A request line, made without a log record (:class:`LineHandler`)."""
+        return str(line.render(self.style))
+
+
+class LineHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """lastword's handler. A request line that reaches this handler alone is written without
+    making a log record (:func:`sole_handler`): it is one per request, and a record costs more
+    than the line."""
+
+    def write_request_line(self, line: Any, level: int, name: str) -> None:
+        formatter = self.formatter
+        if not isinstance(formatter, (TextFormatter, JsonFormatter)):
+            return
+        text = formatter.request_line(line, level, name) + self.terminator
+        stream = self.stream
+        with self.lock:  # type: ignore[union-attr]
+            try:
+                stream.write(text)
+                if not getattr(stream, "line_buffering", False):  # else written already
+                    stream.flush()
+            except (OSError, ValueError):  # a closed stream, at shutdown: nothing to do
+                pass
+
+
+def sole_handler(logger: logging.Logger, level: int) -> LineHandler | None:
+    """The handler a record of ``logger`` at ``level`` would reach, when it is lastword's own and
+    the only one (no filters on the way); None otherwise (log a record the usual way)."""
+    found: LineHandler | None = None
+    walk: logging.Logger | None = logger
+    while walk is not None:
+        if walk.filters:
+            return None
+        for handler in walk.handlers:
+            if found is not None or not isinstance(handler, LineHandler) or handler.filters:
+                return None
+            found = handler
+        if not walk.propagate:
+            break
+        walk = walk.parent
+    if found is None or level < found.level:
+        return None
+    return found
+
+
+def use_color(stream: Any) -> bool:
+    """Colors for a terminal, unless ``NO_COLOR`` is set; ``FORCE_COLOR`` forces them."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
 
 
 def _timestamp(created: float) -> str:
@@ -147,16 +245,30 @@ def configure_hosted(config: Config) -> None:
     logger = logging.getLogger("lastword")
     if logging.getLogger().handlers or any(getattr(h, "_lastword", False) for h in logger.handlers):
         return
-    json_lines = config.effective_log_format == "json"
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        JsonFormatter(config.log_execution_id)
-        if json_lines
-        else TextFormatter(config.log_execution_id)
-    )
-    handler._lastword = True  # type: ignore[attr-defined]
+    handler = _handler(config)
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if config.debug else logging.INFO)
+    _request_lines(config)
+
+
+def _handler(config: Config) -> logging.Handler:
+    stderr = sys.stderr
+    if isinstance(stderr, InvocationStream):  # configured before (the supervisor, then a worker)
+        stderr = stderr.stream  # type: ignore[assignment]
+    handler = LineHandler(stderr)
+    if config.effective_log_format == "json":
+        handler.setFormatter(JsonFormatter(config.log_execution_id))
+    else:
+        handler.setFormatter(TextFormatter(config.log_execution_id, color=use_color(sys.stderr)))
+    handler._lastword = True  # type: ignore[attr-defined]
+    return handler
+
+
+def _request_lines(config: Config) -> None:
+    """Show the request line of each invocation, or not."""
+    logging.getLogger("lastword.request").setLevel(
+        logging.NOTSET if config.effective_request_log else logging.CRITICAL + 1
+    )
 
 
 def configure(config: Config) -> None:
@@ -167,18 +279,14 @@ def configure(config: Config) -> None:
             reconfigure(line_buffering=True)
     json_lines = config.effective_log_format == "json"
     with_id = config.log_execution_id
-    stderr = sys.stderr
-    if isinstance(stderr, InvocationStream):  # configured before (the supervisor, then a worker)
-        stderr = stderr.stream  # type: ignore[assignment]
-    handler = logging.StreamHandler(stderr)
-    handler.setFormatter(JsonFormatter(with_id) if json_lines else TextFormatter(with_id))
+    handler = _handler(config)
     root = logging.getLogger()
     for old in list(root.handlers):
         if getattr(old, "_lastword", False):
             root.removeHandler(old)
-    handler._lastword = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if config.debug else logging.INFO)
+    _request_lines(config)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).setLevel(logging.INFO if config.debug else logging.WARNING)
     if with_id and not isinstance(sys.stdout, InvocationStream):

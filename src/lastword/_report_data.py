@@ -53,7 +53,7 @@ class InvocationReport:
 
 
 def _work(work: Work, state: str) -> WorkReport:
-    from ._reports import leftover_message, where
+    from ._reports import event_at_response, message, where
 
     site = work.site
     return WorkReport(
@@ -61,7 +61,7 @@ def _work(work: Work, state: str) -> WorkReport:
         description=work.description,
         site=f"{site.filename}:{site.lineno}" if site else where(work),
         state=state,
-        message=leftover_message(work, "still running") if state == "running" else "",
+        message=message(work, event_at_response(work))[1] if state in ("running", "cancelled") else "",
     )
 
 

@@ -67,6 +67,7 @@ class Send:
                 return
         if not self.started:
             await self._start(streamed=not last)
+        self.invocation.sent += len(message.get("body", b""))
         await self._send(message)
         if last:
             self.lifecycle.responded(self.invocation, self.status)
@@ -121,6 +122,7 @@ class Send:
         self.head = {"type": "http.response.start", "status": status, "headers": headers}
         self.status = status
         await self._start()
+        self.invocation.sent += len(body)
         await self._send({"type": "http.response.body", "body": body})
         self.lifecycle.responded(self.invocation, status)
 

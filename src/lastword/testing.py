@@ -166,6 +166,7 @@ class _InProcessServer:
         self.loop: Any = None
         self.stopping: Any = None
         self.failure: BaseException | None = None
+        self.tracking = False
 
     def observe(self, invocation: Any) -> None:
         from ._report_data import report_of
@@ -188,7 +189,8 @@ class _InProcessServer:
         )
         loaded, config = load(config)
         if config.tracking:
-            _tracking.install()
+            _tracking.install()  # given back in stop(): the last client's stop removes the hooks
+            self.tracking = True
         app, self.server = build(loaded, config, observer=self.observe)
         sock = bind("127.0.0.1", 0)
         sock.listen(2048)
@@ -210,6 +212,7 @@ class _InProcessServer:
         _tracking.start_untracked(self.thread)
         started.wait(30)
         if self.failure is not None:
+            self.stop()
             raise self.failure
         return f"http://127.0.0.1:{port}"
 
@@ -236,9 +239,18 @@ class _InProcessServer:
                 self.loop.call_soon_threadsafe(self.stopping.set)
 
     def stop(self) -> None:
+        """Stop the server, and leave the process as it was found."""
         self.request_stop()
         if self.thread is not None:
             self.thread.join(15)
+            self.thread = None
+        if self.tracking:
+            from . import _tracking
+
+            _tracking.uninstall()
+            self.tracking = False
+
+
 
 
 try:  # the pytest plugin (registered through the pytest11 entry point)

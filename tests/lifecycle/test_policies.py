@@ -76,7 +76,8 @@ def test_cancel_cancels_asyncio_work(client: Any, caplog: pytest.LogCaptureFixtu
     assert report is not None and report.leftovers == ()
     (work,) = report.cancelled
     assert work.kind == "asyncio task" and work.state == "cancelled"
-    wait_for_log(caplog, f"was cancelled (policy 'cancel') when invocation {report.id}")
+    record = wait_for_log(caplog, f"was cancelled before invocation {report.id} sent its response (policy 'cancel')")
+    assert "the rest of its work was not done" in record.getMessage()
     time.sleep(0.3)
     assert not out.exists(), "the cancelled task never wrote"
     assert not any("finished invocation" in m for m in lastword_warnings(caplog))
@@ -120,7 +121,13 @@ def test_error_answers_500_and_reports(client: Any, caplog: pytest.LogCaptureFix
     assert report is not None and report.outcome == "left-work" and report.status == 500
     (work,) = report.leftovers
     assert work.site == f"{app}:{line_of(app, 'save_left', 'write_later')}"
-    wait_for_log(caplog, f"when invocation {report.id} of save_left() sent its response")
+    # the log says the response was replaced, at ERROR: not the words of 'warn'
+    record = wait_for_log(
+        caplog, f"so invocation {report.id} was answered with a 500 instead of its response (policy 'error')"
+    )
+    assert record.levelno == logging.ERROR
+    assert "sent its response" not in record.getMessage().splitlines()[0]
+    assert work.message == record.getMessage()
 
 
 def test_error_policy_is_quiet_when_nothing_is_left(client: Any) -> None:

@@ -59,7 +59,7 @@ def test_starting_broken_under_reload_serves_500_until_fixed(serve: Any, tmp_pat
 
 
 def test_debug_means_reload_unless_told_not_to() -> None:
-    assert Config.build(flags={"debug": True}).reload is True
-    assert Config.build(flags={"debug": True, "reload": False}).reload is False
-    assert Config.build(env={"DEBUG": "1"}).reload is True
-    assert Config.build().reload is False
+    assert Config.build(flags={"debug": True}).effective_reload is True
+    assert Config.build(flags={"debug": True, "reload": False}).effective_reload is False
+    assert Config.build(env={"DEBUG": "1"}).effective_reload is True
+    assert Config.build().effective_reload is False

@@ -174,14 +174,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", meaning="lastword only"),
     Setting("threads", meaning="lastword only (default: 4 per CPU of the instance)"),
     Setting("tracking", meaning="lastword only"),
-    Setting("log_format", meaning="lastword only (json when not on a terminal, as in a container)"),
+    Setting("log_format", meaning="lastword only (json on the platform, which sets K_SERVICE)"),
+    Setting("request_log", meaning="lastword only (off on the platform, which logs each request)"),
+    Setting("service", env_on=(), meaning="set by the platform (K_SERVICE), never by lastword"),
     Setting("log_execution_id", meaning="lastword only"),
     Setting("debug", meaning="lastword only"),
     Setting(
         "reload",
         env_on=(),
         checks=(
-            Check(PLATFORMS, lambda c: not c.reload,
+            Check(PLATFORMS, lambda c: c.reload is not True,
                   "--reload watches files for changes, which a deployed container never has: "
                   "leave it out of deploy"),
         ),

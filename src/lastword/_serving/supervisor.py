@@ -101,7 +101,7 @@ class Supervisor:
 
         platform.raise_fd_limit()
         platform.adopt_orphans()
-        if self.config.reload:
+        if self.config.effective_reload:
             self.watcher = _start_watcher(self.config)
         self.listener = bind(self.config.host, self.config.port)
         self.epoll = select.epoll()
@@ -476,7 +476,7 @@ class Supervisor:
         worker.sock.close()
         worker.watch.close()
         worker.table.close()
-        if worker.state == STARTING and code == STARTUP_FAILURE and not self.config.reload:
+        if worker.state == STARTING and code == STARTUP_FAILURE and not self.config.effective_reload:
             # it can never start: stop here rather than respawn in a loop
             self.status = STARTUP_FAILURE
             self._kill_all()

@@ -59,7 +59,7 @@ def _serve(config: Config, sock: socket.socket, table: Table, share: int) -> int
         check_servable(loaded)
     except StartupError as exc:
         print(f"lastword: error: {exc}", file=sys.stderr, flush=True)
-        if not config.reload:
+        if not config.effective_reload:
             return STARTUP_FAILURE
         from .broken import BrokenApp
         from .server import Server

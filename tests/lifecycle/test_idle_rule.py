@@ -1,0 +1,166 @@
+"""The idle rule: what a long-lived thread or task is doing at the response decides, whoever wrote it.
+
+A worker of the function's own code that the first request starts lazily, hands its items and
+waits for (``queue.join()``, a future per item), is infrastructure: clean, also under
+``--background error``. A worker still busy with what it was handed, busy on its own (a timer, a
+flush), or started again by every request, is reported.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import APPS, lastword_warnings, line_of
+
+APP = APPS / "lc_consumers.py"
+
+RIGHT = ["consumer_joined", "sender_awaited", "batch_flushed", "async_consumer_joined"]
+
+
+@pytest.mark.parametrize("function", RIGHT)
+def test_a_lazily_started_worker_that_went_idle_is_not_a_leftover(
+    client: Any, caplog: pytest.LogCaptureFixture, function: str
+) -> None:
+    caplog.set_level(logging.INFO, logger="lastword")
+    served = client(APP, function, background="error")
+    for number in range(3):  # the first request starts the worker; the others reuse it
+        result = served.get(f"/?tag={function}-{number}")
+        assert result.status == 200, result.report
+        assert result.report is not None and result.report.clean, result.report.leftovers
+    assert not lastword_warnings(caplog)
+
+
+# (function, kind, description words, text on the line that starts the work)
+WRONG = [
+    ("consumer_not_joined", "thread", "'slow-consumer' running _consume_slowly()", "_slow_consumer.start()"),
+    ("poller_started", "thread", "running _poll(", "threading.Thread(target=_poll"),
+    ("flusher_left", "thread", "'flusher' running _flush_all(", "threading.Thread(target=_flush_all"),
+    ("async_consumer_not_joined", "asyncio task", "_aconsume_slowly(", "asyncio.create_task(_aconsume_slowly"),
+    ("async_flusher_left", "asyncio task", "_aflush(", "asyncio.create_task(_aflush"),
+]
+
+
+@pytest.mark.parametrize("function, kind, words, line_text", WRONG, ids=[w[0] for w in WRONG])
+def test_a_busy_worker_is_reported_and_fails_under_error(
+    client: Any, function: str, kind: str, words: str, line_text: str
+) -> None:
+    result = client(APP, function, background="error").get(f"/?tag={function}")
+    assert result.status == 500, result.report
+    assert result.report is not None and result.report.outcome == "left-work"
+    (work,) = result.report.leftovers
+    assert work.kind == kind and words in work.description, work
+    assert work.site == f"{APP}:{line_of(APP, function, line_text)}"
+
+
+def test_a_worker_started_by_every_request_is_a_leak(client: Any) -> None:
+    served = client(APP, "consumer_per_request")
+    first = served.get("/")
+    assert first.report is not None and first.report.leftovers == ()  # could be infrastructure
+    second = served.get("/")
+    assert second.report is not None
+    (work,) = second.report.leftovers  # the same line started another: it is not
+    assert work.kind == "thread" and "'consumer-per-request' running _consume_from(" in work.description
+    assert work.site == f"{APP}:{line_of(APP, 'consumer_per_request', 'threading.Thread(')}"
+
+
+def test_wait_does_not_wait_for_an_idle_worker(client: Any) -> None:
+    """'wait' holds the response for busy work only: an idle consumer would never end."""
+    import time
+
+    served = client(APP, "consumer_joined", background="wait", timeout=5)
+    started = time.monotonic()
+    result = served.get("/?tag=wait")
+    assert time.monotonic() - started < 2
+    assert result.report is not None and result.report.clean and result.report.waited_for == ()
+
+
+def test_a_busy_consumer_is_waited_for_until_it_is_idle_again(client: Any) -> None:
+    """Under 'wait', the consumer busy with the items handed to it is held for, until it goes
+    back to waiting for its next item -- then it is infrastructure, and the response goes out."""
+    served = client(APP, "consumer_not_joined", background="wait", timeout=5)
+    module_done = sys.modules["lc_consumers"].DONE  # the module this server loaded
+    result = served.get("/?tag=held")
+    assert result.status == 200
+    assert "held" in module_done, "the response waited for the item to be done"
+    assert result.report is not None and result.report.leftovers == ()
+    assert len(result.report.waited_for) == 1
+
+
+def test_states_of_threads_and_tasks() -> None:
+    """The classification itself, on real threads (all Python versions run this)."""
+    import asyncio
+    import queue
+    import threading
+    import time
+
+    from lastword._tracking._services import task_state, thread_state
+
+    stop = threading.Event()
+    jobs: queue.Queue[Any] = queue.Queue()
+    simple: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    condition = threading.Condition()
+
+    def on_condition() -> None:
+        with condition:
+            condition.wait()
+
+    flushing: queue.Queue[Any] = queue.Queue()
+    flushing.put(1)
+    waited_for = threading.Thread(target=stop.wait, daemon=True)
+    waited_for.start()
+    cases = {
+        "idle": [jobs.get, lambda: simple.get(), stop.wait, on_condition, lambda: jobs.get(timeout=30)],
+        "waiting": [lambda: time.sleep(0.5), lambda: stop.wait(30), flushing.join, waited_for.join],
+    }
+    threads = []
+    try:
+        for expected, targets in cases.items():
+            for target in targets:
+                thread = threading.Thread(target=target, daemon=True)
+                thread.start()
+                threads.append((expected, thread))
+        time.sleep(0.2)
+        frames = sys._current_frames()
+        for expected, thread in threads:
+            assert thread_state(frames[thread.ident]) == expected, (expected, thread)
+    finally:
+        stop.set()
+        jobs.put(None)
+        jobs.put(None)
+        simple.put(None)
+        with condition:
+            condition.notify_all()
+        flushing.get()
+        flushing.task_done()
+        for _, thread in threads:
+            thread.join(5)
+
+    async def tasks() -> None:
+        aqueue: asyncio.Queue[Any] = asyncio.Queue()
+        event = asyncio.Event()
+        flush: asyncio.Queue[Any] = asyncio.Queue()
+        flush.put_nowait(1)
+        idle = [asyncio.ensure_future(aqueue.get()), asyncio.ensure_future(event.wait())]
+        busy = [asyncio.ensure_future(asyncio.sleep(30)), asyncio.ensure_future(flush.join())]
+        fresh = asyncio.ensure_future(asyncio.sleep(0))
+        assert task_state(fresh.get_coro()) == "running"  # not started yet: about to run
+        await asyncio.sleep(0.01)
+        assert [task_state(t.get_coro()) for t in idle] == ["idle", "idle"]
+        assert [task_state(t.get_coro()) for t in busy] == ["waiting", "waiting"]
+        for task in (*idle, *busy):
+            task.cancel()
+        await asyncio.gather(*idle, *busy, fresh, return_exceptions=True)
+
+    asyncio.run(tasks())
+
+
+@pytest.fixture(autouse=True)
+def _module_on_path() -> None:
+    """lc_consumers is imported by the in-process server (its folder on sys.path)."""
+    if str(Path(APP).parent) not in sys.path:
+        sys.path.insert(0, str(Path(APP).parent))
