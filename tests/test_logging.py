@@ -56,3 +56,19 @@ def test_prints_arrive_while_serving(serve: Any) -> None:
     served.get("/")
     served.wait_for_log("printed line", timeout=5)
     assert served.process.poll() is None
+
+
+def test_platform_names_on_every_json_entry(serve: Any) -> None:
+    """K_SERVICE, K_REVISION and K_CONFIGURATION, when the platform sets them, label each entry."""
+    platform = {"K_SERVICE": "orders", "K_REVISION": "orders-00042-abc", "K_CONFIGURATION": "orders"}
+    served = serve(APPS / "http_basic.py", "--target", "logs", "--log-format", "json",
+                   env={**platform, "LOG_EXECUTION_ID": "true"})
+    served.get("/", headers={"Function-Execution-Id": "exec-k"})
+    served.wait_for_log("thread line")
+    entries = [e for e in _json_lines(served.logs()) if e["message"] in {"logged line", "thread line"}]
+    assert entries
+    for entry in entries:
+        assert entry["logging.googleapis.com/labels"] == {
+            "service": "orders", "revision": "orders-00042-abc", "configuration": "orders",
+            "execution_id": "exec-k",
+        }

@@ -37,12 +37,22 @@ def invocation_of(record: logging.LogRecord) -> Invocation | None:
     return found if isinstance(found, Invocation) else current.get()
 
 
+_PLATFORM = {"K_SERVICE": "service", "K_REVISION": "revision", "K_CONFIGURATION": "configuration"}
+platform_labels: dict[str, str] = {}
+"""The Cloud Run / Knative names of this instance (``K_SERVICE``, ``K_REVISION``,
+``K_CONFIGURATION``), on every JSON log entry when the platform sets them (read by
+:func:`configure`)."""
+
+
 def cloud_fields(invocation: Invocation | None, with_id: bool) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    if invocation is None:
-        return fields
-    if with_id:
-        fields["logging.googleapis.com/labels"] = {"execution_id": invocation.id}
+    if invocation is None or not with_id:
+        if platform_labels:
+            fields["logging.googleapis.com/labels"] = dict(platform_labels)
+        if invocation is None:
+            return fields
+    else:
+        fields["logging.googleapis.com/labels"] = {**platform_labels, "execution_id": invocation.id}
     if invocation.trace is not None:
         trace, span = invocation.trace
         project = os.environ.get("GOOGLE_CLOUD_PROJECT")
@@ -273,6 +283,10 @@ def _request_lines(config: Config) -> None:
 
 def configure(config: Config) -> None:
     """Set up logging for a serving process."""
+    platform_labels.clear()
+    platform_labels.update(
+        {label: os.environ[var] for var, label in _PLATFORM.items() if os.environ.get(var)}
+    )
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
