@@ -141,3 +141,34 @@ def test_testing_client_leaves_the_process_as_it_found_it(tmp_path: Path) -> Non
         """
     )
     assert data == {"reported": 1, "hooked_while_open": True, "hooked_between": True, "changed": []}
+
+
+def test_modules_imported_later_are_patched_when_imported() -> None:
+    """Installing does not import multiprocessing or process pools (costly at start-up): they are
+    patched when the function imports them, and given back like the others."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(
+            """
+            import json, sys
+            from lastword import _tracking
+            _tracking.install()
+            loaded_by_install = [m for m in ("multiprocessing", "concurrent.futures.process") if m in sys.modules]
+            import multiprocessing.process, concurrent.futures
+            from lastword._tracking import _hooks
+            patched = (
+                multiprocessing.process.BaseProcess.start is _hooks._mp_start
+                and concurrent.futures.ProcessPoolExecutor.submit is _hooks._process_pool_submit
+            )
+            _tracking.uninstall()
+            restored = (
+                multiprocessing.process.BaseProcess.start is not _hooks._mp_start
+                and concurrent.futures.ProcessPoolExecutor.submit is not _hooks._process_pool_submit
+                and _hooks._finder not in sys.meta_path
+            )
+            print(json.dumps([loaded_by_install, patched, restored]))
+            """
+        )],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [[], True, True]

@@ -14,13 +14,18 @@ import asyncio
 import concurrent.futures
 import contextvars
 import gc
-import multiprocessing.process
+import importlib.abc
+import importlib.machinery
 import subprocess
 import sys
 import threading
 import warnings
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import multiprocessing.process
 
 from .._invocation import capture_stack, current, current_work
 from . import _describe
@@ -100,7 +105,7 @@ def _submit(
     kwargs: dict[str, Any],
     carry_context: bool,
 ) -> concurrent.futures.Future[Any]:
-    submit = original(_EXECUTORS[method], "submit")
+    submit = original(_owner(*_EXECUTORS[method]), "submit")
     invocation = current.get()
     if invocation is None:
         return submit(executor, fn, *args, **kwargs)  # type: ignore[no-any-return]
@@ -129,8 +134,8 @@ def _submit(
 
 
 _EXECUTORS = {
-    "thread": concurrent.futures.ThreadPoolExecutor,
-    "process": concurrent.futures.ProcessPoolExecutor,
+    "thread": ("concurrent.futures.thread", "ThreadPoolExecutor"),
+    "process": ("concurrent.futures.process", "ProcessPoolExecutor"),
 }
 
 
@@ -165,7 +170,7 @@ def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
 
 
 def _mp_start(self: multiprocessing.process.BaseProcess) -> None:
-    start = original(multiprocessing.process.BaseProcess, "start")
+    start = original(_owner("multiprocessing.process", "BaseProcess"), "start")
     invocation = current.get()
     if invocation is None:
         start(self)
@@ -223,20 +228,89 @@ def _warn_unawaited(coro: Any) -> None:
 
 # --- install / uninstall ---------------------------------------------------------------------
 
-PATCHES: tuple[tuple[object, str, Any], ...] = (
-    (threading.Thread, "start", _thread_start),
-    (concurrent.futures.ThreadPoolExecutor, "submit", _thread_pool_submit),
-    (concurrent.futures.ProcessPoolExecutor, "submit", _process_pool_submit),
-    (subprocess.Popen, "__init__", _popen_init),
-    (multiprocessing.process.BaseProcess, "start", _mp_start),
-    (warnings, "_warn_unawaited_coroutine", _warn_unawaited),
-    (asyncio.tasks, "run_coroutine_threadsafe", _run_coroutine_threadsafe),
-    (asyncio, "run_coroutine_threadsafe", _run_coroutine_threadsafe),
+PATCHES: tuple[tuple[str, str, str, Any], ...] = (
+    ("threading", "Thread", "start", _thread_start),
+    ("concurrent.futures.thread", "ThreadPoolExecutor", "submit", _thread_pool_submit),
+    ("concurrent.futures.process", "ProcessPoolExecutor", "submit", _process_pool_submit),
+    ("subprocess", "Popen", "__init__", _popen_init),
+    ("multiprocessing.process", "BaseProcess", "start", _mp_start),
+    ("warnings", "", "_warn_unawaited_coroutine", _warn_unawaited),
+    ("asyncio.tasks", "", "run_coroutine_threadsafe", _run_coroutine_threadsafe),
+    ("asyncio", "", "run_coroutine_threadsafe", _run_coroutine_threadsafe),
 )
-"""(owner, attribute, wrapper): every standard-library entry point the hooks replace. The event
-loop's own (``create_task``, ``call_soon``, ``call_later``, ``call_at``, subprocesses) are not
-patched: lastword's loops are a subclass (:mod:`._loop`), and a loop it did not create gets a task
-factory. ``gc.callbacks`` gets one callback, to tell coroutines the collector frees."""
+"""(module, class or "" for the module itself, attribute, wrapper): every standard-library entry
+point the hooks replace. A module not imported yet (``multiprocessing``, process pools: costly,
+and rarely used by a function) is patched when it is imported, not imported to be patched. The
+event loop's own (``create_task``, ``call_soon``, ``call_later``, ``call_at``, subprocesses) are
+not patched: lastword's loops are a subclass (:mod:`._loop`), and a loop it did not create gets a
+task factory. ``gc.callbacks`` gets one callback, to tell coroutines the collector frees."""
+
+
+def _owner(module: str, name: str) -> Any:
+    found: Any = sys.modules[module]
+    return getattr(found, name) if name else found
+
+
+def _patch(module: str) -> None:
+    """Apply the patches of ``module`` (imported now)."""
+    for wanted, owner_name, name, wrapper in PATCHES:
+        if wanted != module:
+            continue
+        owner = _owner(module, owner_name)
+        if (owner, name) not in _originals:
+            _originals[(owner, name)] = getattr(owner, name, _MISSING)
+            setattr(owner, name, wrapper)
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Patches a module of :data:`PATCHES` right after it is first imported."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in _pending:
+            return None
+        spec: importlib.machinery.ModuleSpec | None = None
+        for finder in sys.meta_path:
+            if finder is self:
+                continue
+            find = getattr(finder, "find_spec", None)
+            spec = find(fullname, path, target) if find is not None else None
+            if spec is not None:
+                break
+        if spec is None:
+            return None
+        loader = spec.loader
+        execute = getattr(loader, "exec_module", None)
+        if execute is None:
+            return spec
+
+        def exec_module(module: ModuleType) -> None:
+            execute(module)
+            with _lock:
+                if _pending.pop(fullname, None) is not None and _users > 0:
+                    _patch(fullname)
+
+        spec.loader = _Loader(loader, exec_module)
+        return spec
+
+
+class _Loader(importlib.abc.Loader):
+    def __init__(self, loader: Any, execute: Callable[[ModuleType], None]):
+        self.loader = loader
+        self.execute = execute
+
+    def exec_module(self, module: ModuleType) -> None:
+        self.execute(module)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        create = getattr(self.loader, "create_module", None)
+        return create(spec) if create is not None else None
+
+
+_pending: dict[str, bool] = {}
+"""Modules of :data:`PATCHES` not imported yet when the hooks were installed."""
+_finder = _PatchOnImport()
 
 
 def install() -> None:
@@ -246,9 +320,13 @@ def install() -> None:
         _users += 1
         if _users > 1:
             return
-        for owner, name, wrapper in PATCHES:
-            _originals[(owner, name)] = getattr(owner, name, _MISSING)
-            setattr(owner, name, wrapper)
+        for module in dict.fromkeys(patch[0] for patch in PATCHES):
+            if module in sys.modules:
+                _patch(module)
+            else:
+                _pending[module] = True
+        if _pending and _finder not in sys.meta_path:
+            sys.meta_path.insert(0, _finder)
         gc.callbacks.append(_gc_phase)
 
 
@@ -261,12 +339,15 @@ def uninstall() -> None:
         _users -= 1
         if _users > 0:
             return
-        for owner, name, _ in reversed(PATCHES):
-            previous = _originals.pop((owner, name))
+        _pending.clear()
+        while _finder in sys.meta_path:
+            sys.meta_path.remove(_finder)
+        for (owner, name), previous in reversed(list(_originals.items())):
             if previous is _MISSING:
                 delattr(owner, name)
             else:
                 setattr(owner, name, previous)
+        _originals.clear()
         while _gc_phase in gc.callbacks:
             gc.callbacks.remove(_gc_phase)
         _collecting.clear()
