@@ -50,7 +50,7 @@ _SPECIAL = {
 """Paths answered without calling the function (method set, what)."""
 _EXECUTION_ID = b"function-execution-id"
 _TRACE_HEADERS = {b"x-cloud-trace-context", b"traceparent"}
-SERVED = frozenset({"http"})
+SERVED = frozenset({"http", "cloudevent", "event", "typed"})
 """Signature types this release serves."""
 
 
@@ -71,10 +71,8 @@ def check_servable(loaded: LoadedFunction) -> None:
     """Refuse, before any port opens, a signature type this release does not serve."""
     if loaded.signature_type not in SERVED:
         raise NotServedYet(
-            f"{loaded.name}() is a {loaded.signature_type} function: this release of lastword "
-            "serves http functions only (CloudEvent, legacy event and typed functions come "
-            "next). Serve it with functions-framework for now, or pass --signature-type http "
-            "if it is an HTTP function."
+            f"{loaded.name}() is a {loaded.signature_type} function, which this release of "
+            f"lastword does not serve (it serves {', '.join(sorted(SERVED))} functions)."
         )
 
 
@@ -190,10 +188,10 @@ class App:
                     invocation, self.site, exc.args[0], self.loaded.is_async
                 )
             await self._fail(responder, 500, exc.outcome)
-        except BadRequest as exc:
+        except BadRequest as exc:  # the function was not called (a malformed event, a GET...)
             invocation.outcome = "bad-request"
-            _reports.report_bad_request(invocation, str(exc))
-            await self._fail(responder, 400, "bad-request", str(exc))
+            _reports.report_bad_request(invocation, str(exc), exc.status)
+            await self._fail(responder, exc.status, "bad-request", str(exc), exc.headers)
         except BodyTooLarge:
             invocation.outcome = "too-large"
             await self._fail(responder, 413, "too-large")
@@ -308,11 +306,18 @@ class App:
         await send({"type": "http.response.body", "body": body})
 
     async def _fail(
-        self, responder: Send, status: int, outcome: str, message: str | None = None
+        self,
+        responder: Send,
+        status: int,
+        outcome: str,
+        message: str | None = None,
+        headers: tuple[tuple[bytes, bytes], ...] = (),
     ) -> None:
         if responder.started:  # mid-stream: the status is gone; end the response as it is
             raise RuntimeError("the function failed after its response had started")
-        await responder.error(status, outcome, crash=outcome == "crash", message=message)
+        await responder.error(
+            status, outcome, crash=outcome == "crash", message=message, headers=headers
+        )
 
     def _adopt_loop(self) -> None:
         """Track tasks on the loop we run on, also when another ASGI server made it."""

@@ -179,10 +179,10 @@ def report_crash(invocation: Invocation, error: BaseException) -> None:
     )
 
 
-def report_bad_request(invocation: Invocation, message: str) -> None:
+def report_bad_request(invocation: Invocation, message: str, status: int = 400) -> None:
     logger.warning(
         f"{invocation.function}() was not called (invocation {invocation.id}): {message} "
-        "Responded 400.",
+        f"Responded {status}.",
         extra={"invocation": invocation},
     )
 
