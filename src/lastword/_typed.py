@@ -271,8 +271,10 @@ def encode_result(result: Any) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
 
     None is an empty 200 (as in functions-framework); a str or bytes is sent as it is (as
     functions-framework does); a ``(value, status[, headers])`` tuple sets the status; anything
-    else is sent as JSON: objects with ``to_dict()``, pydantic models, dataclasses, dicts, lists,
-    numbers (dates as ISO 8601 strings).
+    else is sent as JSON: objects with ``to_dict()``, pydantic models, dataclasses (as
+    ``json.dumps`` writes them, which is what functions-framework sends for ``to_dict()``), and
+    dicts, lists and numbers (compact, keys sorted, a final newline: what functions-framework's
+    Flask sends for them), dates as ISO 8601 strings.
     """
     status = 200
     extra: list[tuple[bytes, bytes]] = []
@@ -292,6 +294,12 @@ def encode_result(result: Any) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     elif isinstance(result, (bytes, bytearray, memoryview)):
         body = bytes(result)
         kind = (b"content-type", b"application/octet-stream")
+    elif isinstance(result, (dict, list, int, float)):
+        body = (
+            json.dumps(result, separators=(",", ":"), sort_keys=True, default=_plain_or_refuse)
+            + "\n"
+        ).encode()
+        kind = JSON_TYPE
     else:
         body = json.dumps(_plain(result), default=_plain_or_refuse).encode()
         kind = JSON_TYPE

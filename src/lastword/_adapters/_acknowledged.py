@@ -47,9 +47,10 @@ class Acknowledged:
         method = request.scope["method"]
         if method != "POST":
             shown = method if len(method) <= 20 else method[:17] + "..."
+            article = "an" if self.signature_type[0] in "aeiou" else "a"
             raise MethodNotAllowed(
-                f"Method Not Allowed: {self.name}() is a {self.signature_type} function; it "
-                f"receives {self.receives} by POST, not {shown}."
+                f"Method Not Allowed: {self.name}() is {article} {self.signature_type} function; "
+                f"it receives {self.receives} by POST, not {shown}."
             )
 
     def flask(self) -> FlaskAdapter:
