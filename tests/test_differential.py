@@ -437,15 +437,18 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str
     start_all(list(started.values()))
     yield started
     stop_all(list(started.values()))
+    _HTTP.close()
+
+
+_HTTP = httpx.Client(timeout=20)  # one client (and connection pool) for every request here
 
 
 def send(servers: dict[tuple[str, str], Server], runtime: str, case: Case) -> Answer:
     server = servers[runtime, case.target]
     written = server.log.parent / f"{case.target}.json"
     written.unlink(missing_ok=True)
-    response = httpx.request(
-        case.method, server.url + case.path, headers=list(case.headers), content=case.body,
-        timeout=20,
+    response = _HTTP.request(
+        case.method, server.url + case.path, headers=list(case.headers), content=case.body
     )
     received = json.loads(written.read_text()) if written.exists() else None
     return Answer(response.status_code, response.headers, response.content, received)
