@@ -10,10 +10,9 @@ import os
 from pathlib import Path
 
 import flask
-from starlette.exceptions import HTTPException
-
 import functions_framework
 import functions_framework.aio
+from starlette.exceptions import HTTPException
 
 
 class Refused(Exception):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import dataclasses
 
 import flask
-
 import functions_framework
 import functions_framework.aio
+
 import lastword
 
 

@@ -4,9 +4,8 @@
 import asyncio
 import json
 
-from cloudevents.http import to_json
-
 import functions_framework.aio
+from cloudevents.http import to_json
 
 OUTPUT = "function_output.json"
 

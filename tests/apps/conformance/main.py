@@ -5,9 +5,8 @@ way the official conformance client expects: each writes what it received to
 import json
 import time
 
-from cloudevents.http import to_json
-
 import functions_framework
+from cloudevents.http import to_json
 
 OUTPUT = "function_output.json"
 
