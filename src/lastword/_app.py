@@ -52,6 +52,8 @@ _EXECUTION_ID = b"function-execution-id"
 _TRACE_HEADERS = {b"x-cloud-trace-context", b"traceparent"}
 SERVED = frozenset({"http", "cloudevent", "event", "typed"})
 """Signature types this release serves."""
+_ACKNOWLEDGES = {"cloudevent": "event", "event": "event"}
+"""What a 2xx acknowledges, for the signature types whose sender retries what is not acked."""
 
 
 def parse_trace(name: bytes, value: bytes) -> tuple[str, str | None] | None:
@@ -99,6 +101,7 @@ class App:
             cpu=config.cpu,
             timeout=config.timeout,
             observer=observer,
+            acknowledges=_ACKNOWLEDGES.get(loaded.signature_type),
         )
         self.pool = ThreadPool(config.threads)
         self.invoker = Invoker(loaded, self.pool)

@@ -72,6 +72,12 @@ def leftover_message(work: Work, action: str) -> str:
     if work.kind == "unawaited coroutine":
         head = f"{where(work)}: coroutine {work.description} was created by invocation {invocation.id} of {invocation.function}() and never awaited"
     stack = short_stack(work)
+    acknowledged = getattr(invocation.lifecycle, "acknowledges", None)
+    if acknowledged and work.kind != "unawaited coroutine":
+        consequence += (
+            f"; for an {acknowledged} function the response is the acknowledgement, so the "
+            f"{acknowledged} will not be delivered again and this work may be lost for good"
+        )
     return f"{head}.\n{consequence}: {fix}." + (f"\n{stack}" if stack else "")
 
 
