@@ -10,6 +10,7 @@ runtime serves, for every decorator of the signature table.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import pytest
 from lastword._signatures import DECORATORS
 from lastword.testing import Client, LeftoverWork, Result
 
-from .conftest import line_of
+from .conftest import lastword_warnings, line_of, wait_for_log
 
 EVENTS = Path(__file__).resolve().parents[1] / "apps" / "events.py"
 ORDER = {"customer": "ada", "items": [{"sku": "a"}]}
@@ -81,6 +82,25 @@ def test_under_background_error_the_event_is_not_acknowledged(
     assert result.text == (
         "Internal Server Error: the function left background work running after its response."
     )
+
+
+@pytest.mark.parametrize(("target", "acknowledged"), [("legacy_leaves_thread", True), ("typed_leaves_thread", False)])
+def test_report_says_an_event_was_acknowledged(
+    lastword_client: Callable[..., Client], out: Path, caplog: pytest.LogCaptureFixture,
+    target: str, acknowledged: bool,
+) -> None:
+    """The report of an event function's leftover says why it matters more: the 2xx acked it."""
+    client = lastword_client(str(EVENTS), target=target, allow_leftovers=True)
+    with caplog.at_level(logging.WARNING, logger="lastword"):
+        result = _send(client, target)
+        assert result.report is not None
+        wait_for_log(caplog, f"of {target}() sent its response")
+    (message,) = [m for m in lastword_warnings(caplog, result.report.id) if "sent its response" in m]
+    said = (
+        "for an event function the response is the acknowledgement, so the event will not be "
+        "delivered again and this work may be lost for good"
+    )
+    assert (said in message) == acknowledged
 
 
 def test_testing_client_raises_for_leftovers_of_an_event_function(
