@@ -1,4 +1,5 @@
-"""Error handlers a source registers, collected for one load, without a registry of ours.
+"""What a source registers while it is imported, collected for one load, without a registry of
+ours: error handlers, and functions-framework's declarations.
 
 Two spellings are honoured, for every signature type, sync and async:
 
@@ -11,6 +12,12 @@ Two spellings are honoured, for every signature type, sync and async:
   :meth:`~Registrations.errorhandler`; afterwards the previous binding is put back and the
   registrations are closed (registering later raises). functions-framework is never imported for
   this: if the module imports it, an import hook rebinds the name as soon as it is loaded.
+
+functions-framework's decorators write into its module-level ``REGISTRY_MAP`` (name -> signature
+type) and ``INPUT_TYPE_MAP`` (name -> a typed function's input type). For the same reason, and the
+same time, those two are swapped for dictionaries of this load: what they receive is what *this*
+module declared (a function of the same name registered by a module loaded earlier in the process
+does not count), and it is merged back into functions-framework's own afterwards.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from typing import Any
 from ._declare import exception_class, handled_exceptions
 
 FF_MODULE = "functions_framework"
+FF_REGISTRY = "functions_framework._function_registry"
 
 Handler = Callable[..., Any]
 Handlers = tuple[tuple[type[BaseException], Handler], ...]
@@ -38,6 +46,10 @@ class Registrations:
         self.source = source
         self.found: list[tuple[type[BaseException], Handler]] = []
         self.open = True
+        self.kinds: dict[str, str] = {}
+        """functions-framework's ``REGISTRY_MAP`` entries made by this load."""
+        self.inputs: dict[str, Any] = {}
+        """functions-framework's ``INPUT_TYPE_MAP`` entries made by this load."""
 
     def errorhandler(self, kind: Any) -> Callable[[Handler], Handler]:
         """Flask's ``app.errorhandler(code_or_exception)``: returns the decorator."""
@@ -60,10 +72,18 @@ class Registrations:
 def collecting(registrations: Registrations) -> Iterator[None]:
     """While the block runs, ``functions_framework.errorhandler`` registers into ``registrations``."""
     rebound: list[tuple[ModuleType, Any]] = []
+    swapped: list[tuple[ModuleType, dict[str, Any], dict[str, Any]]] = []
 
     def rebind(module: ModuleType) -> None:
         rebound.append((module, module.__dict__.get("errorhandler")))
         module.errorhandler = registrations.errorhandler  # type: ignore[attr-defined]
+        registry = sys.modules.get(FF_REGISTRY)
+        kinds = getattr(registry, "REGISTRY_MAP", None)
+        inputs = getattr(registry, "INPUT_TYPE_MAP", None)
+        if registry is not None and isinstance(kinds, dict) and isinstance(inputs, dict):
+            swapped.append((registry, kinds, inputs))
+            registry.REGISTRY_MAP = registrations.kinds  # type: ignore[attr-defined]
+            registry.INPUT_TYPE_MAP = registrations.inputs  # type: ignore[attr-defined]
 
     hook: _RebindOnImport | None = None
     loaded = sys.modules.get(FF_MODULE)
@@ -83,6 +103,11 @@ def collecting(registrations: Registrations) -> Iterator[None]:
                 module.__dict__.pop("errorhandler", None)
             else:
                 module.errorhandler = previous  # type: ignore[attr-defined]
+        for registry, kinds, inputs in swapped:
+            kinds.update(registrations.kinds)
+            inputs.update(registrations.inputs)
+            registry.REGISTRY_MAP = kinds  # type: ignore[attr-defined]
+            registry.INPUT_TYPE_MAP = inputs  # type: ignore[attr-defined]
 
 
 def handlers_of(module: ModuleType, registrations: Registrations) -> Handlers:

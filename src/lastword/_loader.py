@@ -76,7 +76,7 @@ def load(config: Config) -> tuple[LoadedFunction, Config]:
     registrations = Registrations(str(source))
     with collecting(registrations):
         module = import_source(source)
-    declared = declared_functions(module)
+    declared = declared_functions(module, registrations)
     target = config.target
     if target is None:
         if len(declared) == 1:
@@ -183,31 +183,27 @@ def is_user_file(filename: str) -> bool:
     return outside_libraries(filename)
 
 
-def declared_functions(module: ModuleType) -> dict[str, Declaration]:
+def declared_functions(module: ModuleType, registrations: Registrations) -> dict[str, Declaration]:
     """Functions the module declares with lastword's or functions-framework's decorators.
 
     functions-framework's decorators (``http``, ``cloud_event``, ``typed``, and ``aio``'s) write
     the function's name into its ``REGISTRY_MAP`` (and a typed function's input type into
-    ``INPUT_TYPE_MAP``): a name found there that the module defines is declared by them.
+    ``INPUT_TYPE_MAP``), which were this load's ``registrations`` while the module was imported:
+    a name registered there that the module defines is declared by them.
     """
     found: dict[str, Declaration] = {}
     for name, value in vars(module).items():
         declaration = declaration_of(value)
         if declaration is not None:
             found[name] = declaration
-    registry = sys.modules.get("functions_framework._function_registry")
-    ff_map = getattr(registry, "REGISTRY_MAP", None)
-    ff_inputs = getattr(registry, "INPUT_TYPE_MAP", None)
-    if isinstance(ff_map, dict):
-        for name, kind in ff_map.items():
-            value = getattr(module, name, None)
-            if value is not None and callable(value) and name not in found:
-                input_type = ff_inputs.get(name) if isinstance(ff_inputs, dict) else None
-                found[name] = Declaration(
-                    signature_type_named(str(kind)) or "http",
-                    origin="functions_framework",
-                    input_type=input_type,
-                )
+    for name, kind in registrations.kinds.items():
+        value = getattr(module, name, None)
+        if value is not None and callable(value) and name not in found:
+            found[name] = Declaration(
+                signature_type_named(str(kind)) or "http",
+                origin="functions_framework",
+                input_type=registrations.inputs.get(name),
+            )
     return found
 
 
