@@ -108,10 +108,7 @@ def _ready(url: str) -> bool:
         return False
 
 
-@pytest.fixture(autouse=True)
-def _loaded_environment() -> Iterator[None]:
-    """Loading a function in this process puts FUNCTION_TARGET and FUNCTION_SIGNATURE_TYPE into
-    os.environ (as functions-framework does): put them back after each test."""
+def _restoring_loaded_environment() -> Iterator[None]:
     names = ("FUNCTION_TARGET", "FUNCTION_SIGNATURE_TYPE")
     before = {name: os.environ.get(name) for name in names}
     yield
@@ -120,6 +117,19 @@ def _loaded_environment() -> Iterator[None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
+def _loaded_environment() -> Iterator[None]:
+    """Loading a function in this process puts FUNCTION_TARGET and FUNCTION_SIGNATURE_TYPE into
+    os.environ (as functions-framework does): put them back after each test..."""
+    yield from _restoring_loaded_environment()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _loaded_environment_of_module() -> Iterator[None]:
+    """... and after each module, whose module-scoped clients load functions too."""
+    yield from _restoring_loaded_environment()
 
 
 @pytest.fixture

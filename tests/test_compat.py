@@ -133,3 +133,18 @@ def test_testing_client_puts_the_environment_back() -> None:
     with Client(str(APPS / "environment.py"), target="show") as client:
         assert client.get("/").text == "show show http"
     assert (os.environ.get("FUNCTION_TARGET"), os.environ.get("FUNCTION_SIGNATURE_TYPE")) == before
+
+
+def test_testing_clients_closed_in_any_order_put_the_environment_back() -> None:
+    import os
+
+    from lastword.testing import Client
+
+    before = os.environ.get("FUNCTION_TARGET")
+    first = Client(str(APPS / "environment.py"), target="show")
+    second = Client(str(APPS / "http_basic.py"), target="hello")
+    assert os.environ["FUNCTION_TARGET"] == "hello"  # the most recent load
+    first.close()
+    assert os.environ["FUNCTION_TARGET"] == "hello"
+    second.close()
+    assert os.environ.get("FUNCTION_TARGET") == before

@@ -217,7 +217,6 @@ class _InProcessServer:
         self.loop: Any = None
         self.stopping: Any = None
         self.failure: BaseException | None = None
-        self.environment: dict[str, str | None] = {}
 
     def observe(self, invocation: Any) -> None:
         from ._report_data import report_of
@@ -238,10 +237,14 @@ class _InProcessServer:
         config = Config.build(
             flags={"source": self.source, "target": self.target, "host": "127.0.0.1", "port": 0, **self.options}
         )
-        import os
-
-        self.environment = {name: os.environ.get(name) for name in _EXPORTED}
-        loaded, config = load(config)  # sets FUNCTION_TARGET..., as in production: put back at stop
+        before = _ENVIRONMENT.snapshot()
+        _ENVIRONMENT.hold(self, before)
+        try:
+            loaded, config = load(config)  # sets FUNCTION_TARGET..., as in production
+        except BaseException:
+            _ENVIRONMENT.release(self)
+            raise
+        _ENVIRONMENT.loaded(self)
         if config.tracking:
             _tracking.install()
         app, self.server = build(loaded, config, observer=self.observe)
@@ -290,20 +293,60 @@ class _InProcessServer:
                 self.loop.call_soon_threadsafe(self.stopping.set)
 
     def stop(self) -> None:
-        import os
-
         self.request_stop()
         if self.thread is not None:
             self.thread.join(15)
-        for name, value in self.environment.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _ENVIRONMENT.release(self)
 
 
-_EXPORTED = ("FUNCTION_TARGET", "FUNCTION_SIGNATURE_TYPE")
-"""What loading a function puts into the environment (as functions-framework does)."""
+class _LoadedEnvironment:
+    """Who put FUNCTION_TARGET and FUNCTION_SIGNATURE_TYPE into this process's environment.
+
+    Loading a function sets them, as functions-framework does and as the function may read. The
+    environment is process-wide, so this bookkeeping is too: while in-process servers run, it holds
+    what the most recent one loaded; when the last one stops, what was there before the first.
+    """
+
+    names = ("FUNCTION_TARGET", "FUNCTION_SIGNATURE_TYPE")
+
+    def __init__(self) -> None:
+        self.original: dict[str, str | None] = {}
+        self.holders: list[tuple[object, dict[str, str | None]]] = []
+        self.lock = threading.Lock()
+
+    def snapshot(self) -> dict[str, str | None]:
+        import os
+
+        return {name: os.environ.get(name) for name in self.names}
+
+    def hold(self, holder: object, before: dict[str, str | None]) -> None:
+        """``holder`` is about to load a function (``before``: the environment now)."""
+        with self.lock:
+            if not self.holders:
+                self.original = before
+            self.holders.append((holder, before))
+
+    def loaded(self, holder: object) -> None:
+        """``holder`` loaded its function: remember what that put into the environment."""
+        with self.lock:
+            self.holders = [(h, self.snapshot() if h is holder else v) for h, v in self.holders]
+
+    def release(self, holder: object) -> None:
+        import os
+
+        with self.lock:
+            if not any(h is holder for h, _ in self.holders):
+                return
+            self.holders = [(h, v) for h, v in self.holders if h is not holder]
+            values = self.holders[-1][1] if self.holders else self.original
+            for name, value in values.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+_ENVIRONMENT = _LoadedEnvironment()
 
 
 try:  # the pytest plugin (registered through the pytest11 entry point)
