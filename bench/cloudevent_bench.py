@@ -15,13 +15,16 @@ bench/cloudevent_binary.lua) POSTed to a function that reads the event's data an
 Method (as bench/run.py): the server's process tree pinned to core 0, ``wrk -t1 -c50`` pinned
 to core 1, a warm-up then a timed run; each answer is checked (200 "OK") before timing; the
 rounds alternate the order of the runtimes and the medians are reported, with the ratio
-lastword / functions-framework of each workload. functions-framework runs from bench/.venvs/ff
+lastword / functions-framework of each workload. Also reported: the CPU time the server's process
+tree spent per request during the timed run (user + system, from /proc), and its ratio: on a
+shared, noisy machine req/s drops with the other load on core 0, CPU time per request much less. functions-framework runs from bench/.venvs/ff
 and lastword from bench/.venvs/lastword, both made by bench/run.py's helpers.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -80,13 +83,34 @@ def event_probe(port: int) -> int | None:
     return status if status != 200 or data.rstrip().endswith(b"OK") else 599
 
 
-def measure(runtime: str, workload: str, duration: float, warmup: float, setup: list[str]) -> h.WrkResult:
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of the process tree rooted at ``root``."""
+    ticks = 0
+    for pid in h.process_tree(root):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2 :].split()  # fields from the 3rd (state) on
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (the 14th and 15th)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    runtime: str, workload: str, duration: float, warmup: float, setup: list[str]
+) -> tuple[h.WrkResult, float]:
+    """wrk's result, and the server's CPU microseconds per request of the timed run."""
     port = h.free_port()
     server = h.start_server(f"ce-{runtime}-{workload}", argv_for(runtime, workload, port, setup), port)
     try:
         with h.pinned_to_client_cpu():
             h.wait_ready(server, timeout=60, probe=event_probe)
-        result = h.run_wrk(port, duration, "/", LUA, warmup=warmup)
+        if warmup > 0:
+            h.run_wrk(port, warmup, "/", LUA, warmup=0)
+        cpu = tree_cpu_seconds(server.pid)
+        result = h.run_wrk(port, duration, "/", LUA, warmup=0)
+        cpu = tree_cpu_seconds(server.pid) - cpu
         if server.proc.poll() is not None:
             raise RuntimeError(f"server exited during the load (code {server.proc.returncode})")
     finally:
@@ -95,7 +119,7 @@ def measure(runtime: str, workload: str, duration: float, warmup: float, setup: 
         raise RuntimeError(
             f"wrk: {result.requests} requests, {result.non2xx} non-2xx, {result.errors} socket errors"
         )
-    return result
+    return result, cpu / result.requests * 1e6
 
 
 PAIRS = {"ce_sync": ("lastword", "ff"), "ce_async": ("lastword", "ff-asgi")}
@@ -117,15 +141,20 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     rps: dict[tuple[str, str], list[float]] = {}
     p99: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
     for round_ in range(args.rounds):
         for workload in WORKLOADS:
             pair = PAIRS[workload] if round_ % 2 == 0 else PAIRS[workload][::-1]
             for runtime in pair:
                 print(f"[{round_ + 1}/{args.rounds}] {runtime:9s} {workload:9s}", end=" ", flush=True)
-                result = measure(runtime, workload, args.duration, args.warmup, setup)
+                result, per_request = measure(runtime, workload, args.duration, args.warmup, setup)
                 rps.setdefault((runtime, workload), []).append(result.rps)
                 p99.setdefault((runtime, workload), []).append(result.p99_ms)
-                print(f"{result.rps:9.0f} req/s  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:7.2f} ms")
+                cpu.setdefault((runtime, workload), []).append(per_request)
+                print(
+                    f"{result.rps:9.0f} req/s  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:7.2f} ms"
+                    f"  cpu {per_request:6.0f} us/req"
+                )
     for line in setup:
         print(f"setup: {line}")
     info = h.machine_info()
@@ -137,18 +166,24 @@ def main(argv: list[str] | None = None) -> int:
         f"{time.monotonic() - started:.0f} s"
     )
     print()
-    print("| workload | lastword req/s | p99 ms | functions-framework | req/s | p99 ms | ratio |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| workload | lastword req/s | p99 ms | CPU µs/req | functions-framework | req/s | p99 ms "
+        "| CPU µs/req | req/s ratio | CPU/req ratio |"
+    )
+    print("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|")
     worst = float("inf")
     for workload in WORKLOADS:
         ours, theirs = PAIRS[workload]
         a = statistics.median(rps[ours, workload])
         b = statistics.median(rps[theirs, workload])
+        ca = statistics.median(cpu[ours, workload])
+        cb = statistics.median(cpu[theirs, workload])
         ratio = a / b if b else float("nan")
         worst = min(worst, ratio)
         print(
-            f"| {workload} | {a:.0f} | {statistics.median(p99[ours, workload]):.1f} | {theirs} "
-            f"| {b:.0f} | {statistics.median(p99[theirs, workload]):.1f} | {h.fmt_ratio(ratio)} |"
+            f"| {workload} | {a:.0f} | {statistics.median(p99[ours, workload]):.1f} | {ca:.0f} "
+            f"| {theirs} | {b:.0f} | {statistics.median(p99[theirs, workload]):.1f} | {cb:.0f} "
+            f"| {h.fmt_ratio(ratio)} | {h.fmt_ratio(cb / ca if ca else float('nan'))} |"
         )
     print()
     verdict = "meets" if worst >= TARGET_RPS_RATIO else "misses"
