@@ -199,7 +199,7 @@ def to_sdk_event(attributes: Mapping[str, Any], data: Any) -> CloudEvent:
     """
     from cloudevents.http.event import CloudEvent
 
-    return CloudEvent(dict(attributes), data)
+    return CloudEvent(attributes, data)  # it copies the attributes itself
 
 
 def ordered_attributes(found: dict[str, Any]) -> dict[str, Any]:
