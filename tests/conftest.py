@@ -70,7 +70,9 @@ def start_server(
 ) -> Served:
     log = tmp_path / f"server-{time.monotonic_ns()}.log"
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-    full_env.pop("FUNCTION_TARGET", None) if "FUNCTION_TARGET" not in (env or {}) else None
+    for inherited in ("FUNCTION_TARGET", "FUNCTION_SIGNATURE_TYPE"):
+        if inherited not in (env or {}):
+            full_env.pop(inherited, None)
     with log.open("wb") as out:
         process = subprocess.Popen(
             lastword_command("serve", "--host", "127.0.0.1", "--port", "0", *args),
@@ -104,6 +106,30 @@ def _ready(url: str) -> bool:
             return True
     except OSError:
         return False
+
+
+def _restoring_loaded_environment() -> Iterator[None]:
+    names = ("FUNCTION_TARGET", "FUNCTION_SIGNATURE_TYPE")
+    before = {name: os.environ.get(name) for name in names}
+    yield
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
+def _loaded_environment() -> Iterator[None]:
+    """Loading a function in this process puts FUNCTION_TARGET and FUNCTION_SIGNATURE_TYPE into
+    os.environ (as functions-framework does): put them back after each test..."""
+    yield from _restoring_loaded_environment()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _loaded_environment_of_module() -> Iterator[None]:
+    """... and after each module, whose module-scoped clients load functions too."""
+    yield from _restoring_loaded_environment()
 
 
 @pytest.fixture

@@ -109,3 +109,42 @@ def test_startup_line_shows_the_declared_policy(serve: Any) -> None:
     """What the source declares is folded into the configuration once: the line says what runs."""
     served = serve(APPS / "decorated_many.py", "--target", "two", "--background", "error")
     assert "background policy wait" in served.logs().splitlines()[0]
+
+
+def test_function_target_and_signature_type_in_the_environment(serve: Any) -> None:
+    """As functions-framework does, whether they came from a flag or the environment."""
+    by_flag = serve(APPS / "environment.py", "--target", "show")
+    assert by_flag.get("/").text == "show show http"
+    by_env = serve(
+        APPS / "environment.py", env={"FUNCTION_TARGET": "show", "FUNCTION_SIGNATURE_TYPE": "http"}
+    )
+    assert by_env.get("/").text == "show show http"
+    event = serve(APPS / "environment.py", "--target", "on_event", "--signature-type", "event")
+    response = event.request("POST", "/", json={"data": {}, "context": {"eventId": "1"}})
+    assert (response.status_code, response.text) == (200, "OK")
+
+
+def test_testing_client_puts_the_environment_back() -> None:
+    import os
+
+    from lastword.testing import Client
+
+    before = (os.environ.get("FUNCTION_TARGET"), os.environ.get("FUNCTION_SIGNATURE_TYPE"))
+    with Client(str(APPS / "environment.py"), target="show") as client:
+        assert client.get("/").text == "show show http"
+    assert (os.environ.get("FUNCTION_TARGET"), os.environ.get("FUNCTION_SIGNATURE_TYPE")) == before
+
+
+def test_testing_clients_closed_in_any_order_put_the_environment_back() -> None:
+    import os
+
+    from lastword.testing import Client
+
+    before = os.environ.get("FUNCTION_TARGET")
+    first = Client(str(APPS / "environment.py"), target="show")
+    second = Client(str(APPS / "http_basic.py"), target="hello")
+    assert os.environ["FUNCTION_TARGET"] == "hello"  # the most recent load
+    first.close()
+    assert os.environ["FUNCTION_TARGET"] == "hello"
+    second.close()
+    assert os.environ.get("FUNCTION_TARGET") == before

@@ -55,6 +55,28 @@ def test_sync_function_and_options() -> None:
     assert asyncio.run(go()).text == "Hello, World!"
 
 
+@pytest.mark.parametrize("target", ["ce_sync", "ce_async"])
+def test_event_functions_in_an_asgi_test_client(tmp_path: Path, target: str) -> None:
+    os.environ["EVENTS_OUT"] = str(tmp_path)
+    try:
+        app = lastword.create_app(target, str(APPS / "events.py"))
+        assert app.loaded.signature_type == "cloudevent"
+
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                return await client.post("/", content=b'{"n": 1}', headers={
+                    "ce-specversion": "1.0", "ce-id": "1", "ce-source": "//t", "ce-type": "t",
+                    "content-type": "application/json",
+                })
+
+        response = asyncio.run(go())
+    finally:
+        os.environ.pop("EVENTS_OUT", None)
+    assert (response.status_code, response.text) == (200, "OK")
+    assert (tmp_path / f"{target}.json").exists()
+
+
 def test_startup_errors_are_lastwords() -> None:
     with pytest.raises(TargetNotFound, match="function 'nope' is not defined"):
         lastword.create_app("nope", str(APPS / "http_basic.py"))

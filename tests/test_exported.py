@@ -6,7 +6,10 @@ import lastword.testing
 
 def test_public_names() -> None:
     assert sorted(lastword.__all__) == sorted(
-        ["Config", "Declaration", "Invocation", "Work", "cloud_event", "create_app", "http", "wait_until"]
+        [
+            "Config", "Declaration", "Invocation", "Work", "cloud_event", "create_app",
+            "errorhandler", "event", "http", "typed", "wait_until",
+        ]
     )
     for name in lastword.__all__:
         assert getattr(lastword, name).__module__.startswith("lastword")

@@ -97,9 +97,36 @@ def test_port_in_use(tmp_path: Path) -> None:
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
 
 
-def test_signature_types_not_served_yet(tmp_path: Path) -> None:
-    (tmp_path / "main.py").write_text("def on_event(cloud_event):\n    print(cloud_event)\n")
-    result = run_lastword("serve", "--port", "0", "--target", "on_event", "--signature-type", "cloudevent", cwd=tmp_path)
+def test_typed_function_without_an_input_type(tmp_path: Path) -> None:
+    """A typed function must say what its JSON body becomes; the message says how."""
+    (tmp_path / "main.py").write_text("import lastword\n\n@lastword.typed\ndef order(payload):\n    return payload\n")
+    result = run_lastword("serve", "--port", "0", "--target", "order", cwd=tmp_path)
     assert result.returncode == STARTUP_FAILURE
-    assert "on_event() is a cloudevent function: this release of lastword serves http functions only" in result.stderr
+    assert (
+        "main.py:3: typed function 'order' has no input type: annotate its parameter "
+        "(`def order(payload: Order)`) or name the type in the decorator "
+        "(`@lastword.typed(Order)`)"
+    ) in result.stderr
     assert "Traceback" not in result.stderr and "lastword: serving" not in result.stderr
+
+
+def test_typed_input_type_that_json_cannot_build(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text(
+        "import lastword\n\nclass Order:\n    pass\n\n@lastword.typed\ndef order(o: Order):\n    return o\n"
+    )
+    result = run_lastword("serve", "--port", "0", "--target", "order", cwd=tmp_path)
+    assert result.returncode == STARTUP_FAILURE
+    assert (
+        "the input type of typed function 'order', Order, cannot be built from JSON: make it a "
+        "dataclass or a pydantic model, or give it a `from_dict(cls, value)` class method"
+    ) in result.stderr
+
+
+def test_typed_input_types_that_disagree(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text(
+        "import dataclasses, lastword\n\n@dataclasses.dataclass\nclass A:\n    x: int\n\n"
+        "@dataclasses.dataclass\nclass B:\n    x: int\n\n@lastword.typed(A)\ndef f(b: B):\n    return b\n"
+    )
+    result = run_lastword("serve", "--port", "0", "--target", "f", cwd=tmp_path)
+    assert result.returncode == STARTUP_FAILURE
+    assert "typed function 'f' names two input types: A in its decorator and B on its parameter" in result.stderr

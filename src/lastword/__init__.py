@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._config import Config
-from ._declare import Declaration, cloud_event, http
+from ._declare import Declaration, cloud_event, errorhandler, event, http, typed
 from ._invocation import Invocation, Work
 from ._lifecycle import wait_until
 
@@ -22,7 +22,17 @@ if TYPE_CHECKING:
     from ._app import App
 
 __all__ = [
-    "Config", "Declaration", "Invocation", "Work", "cloud_event", "create_app", "http", "wait_until"
+    "Config",
+    "Declaration",
+    "Invocation",
+    "Work",
+    "cloud_event",
+    "create_app",
+    "errorhandler",
+    "event",
+    "http",
+    "typed",
+    "wait_until",
 ]
 
 

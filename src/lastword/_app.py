@@ -50,8 +50,10 @@ _SPECIAL = {
 """Paths answered without calling the function (method set, what)."""
 _EXECUTION_ID = b"function-execution-id"
 _TRACE_HEADERS = {b"x-cloud-trace-context", b"traceparent"}
-SERVED = frozenset({"http"})
+SERVED = frozenset({"http", "cloudevent", "event", "typed"})
 """Signature types this release serves."""
+_ACKNOWLEDGES = {"cloudevent": "event", "event": "event"}
+"""What a 2xx acknowledges, for the signature types whose sender retries what is not acked."""
 
 
 def parse_trace(name: bytes, value: bytes) -> tuple[str, str | None] | None:
@@ -71,10 +73,8 @@ def check_servable(loaded: LoadedFunction) -> None:
     """Refuse, before any port opens, a signature type this release does not serve."""
     if loaded.signature_type not in SERVED:
         raise NotServedYet(
-            f"{loaded.name}() is a {loaded.signature_type} function: this release of lastword "
-            "serves http functions only (CloudEvent, legacy event and typed functions come "
-            "next). Serve it with functions-framework for now, or pass --signature-type http "
-            "if it is an HTTP function."
+            f"{loaded.name}() is a {loaded.signature_type} function, which this release of "
+            f"lastword does not serve (it serves {', '.join(sorted(SERVED))} functions)."
         )
 
 
@@ -101,6 +101,7 @@ class App:
             cpu=config.cpu,
             timeout=config.timeout,
             observer=observer,
+            acknowledges=_ACKNOWLEDGES.get(loaded.signature_type),
         )
         self.pool = ThreadPool(config.threads)
         self.invoker = Invoker(loaded, self.pool)
@@ -193,10 +194,10 @@ class App:
                     invocation, self.site, exc.args[0], self.loaded.is_async
                 )
             await self._fail(responder, 500, exc.outcome)
-        except BadRequest as exc:
+        except BadRequest as exc:  # the function was not called (a malformed event, a GET...)
             invocation.outcome = "bad-request"
-            _reports.report_bad_request(invocation, str(exc))
-            await self._fail(responder, 400, "bad-request", str(exc))
+            _reports.report_bad_request(invocation, str(exc), exc.status)
+            await self._fail(responder, exc.status, "bad-request", str(exc), headers=exc.headers)
         except BodyTooLarge:
             invocation.outcome = "too-large"
             await self._fail(responder, 413, "too-large")
@@ -317,11 +318,17 @@ class App:
         outcome: str,
         message: str | None = None,
         settled: bool = False,
+        headers: tuple[tuple[bytes, bytes], ...] = (),
     ) -> None:
         if responder.started:  # mid-stream: the status is gone; end the response as it is
             raise RuntimeError("the function failed after its response had started")
         await responder.error(
-            status, outcome, crash=outcome == "crash", message=message, settled=settled
+            status,
+            outcome,
+            crash=outcome == "crash",
+            message=message,
+            settled=settled,
+            headers=headers,
         )
 
     def _adopt_loop(self) -> None:

@@ -17,7 +17,11 @@ from ._signatures import choices as signature_choices
 class _LazyGroup(click.Group):
     """Imports a subcommand's module only when that subcommand runs (cold start is a feature)."""
 
-    lazy = {"check": "lastword._check.command:check", "deploy": "lastword._deploy.command:deploy"}
+    lazy = {
+        "call": "lastword._call:call",
+        "check": "lastword._check.command:check",
+        "deploy": "lastword._deploy.command:deploy",
+    }
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # functions-framework's command has no subcommand: `lastword --target hello` (or

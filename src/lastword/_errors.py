@@ -58,7 +58,19 @@ class BadReturn(LastwordError):
 
 class BadRequest(LastwordError):
     """The request cannot become the function's arguments (a malformed event): a 400 whose body
-    is this message, which names what is missing or malformed and never echoes the request."""
+    is this message, which names what is missing or malformed and never echoes the request.
+    The function is not called."""
+
+    status = 400
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+
+
+class MethodNotAllowed(BadRequest):
+    """An event function receives its events by POST: any other method gets 405 with
+    ``Allow: POST``; the function is not called."""
+
+    status = 405
+    headers = ((b"allow", b"POST"),)
 
 
 class BodyTooLarge(LastwordError):

@@ -47,8 +47,12 @@ class Lifecycle:
         timeout: float = 300.0,
         observer: Callable[[Invocation], None] | None = None,
         observers: Iterable[Observer] | None = None,
+        acknowledges: str | None = None,
     ):
         self.function = function
+        self.acknowledges = acknowledges
+        """What the response acknowledges ("event", ...), for an event or typed function: a
+        leftover is then also an acknowledged delivery whose work may be lost."""
         self.policy = policy
         self.cpu = cpu
         self.timeout = timeout

@@ -17,8 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ._config import BackgroundPolicy, Config
-from ._declare import declaration_of
+from ._config import Config
+from ._declare import Declaration, declaration_of
 from ._errors import (
     BadSignature,
     SourceNotFound,
@@ -26,10 +26,8 @@ from ._errors import (
     TargetNotFound,
     UserImportError,
 )
+from ._handlers import Registrations, collecting, handlers_of
 from ._signatures import SIGNATURES, SignatureType, signature_type_named
-
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,7 +42,11 @@ class LoadedFunction:
     is_async: bool
     declared_by: str | None
     error_handlers: tuple[tuple[type[BaseException], Callable[..., Any]], ...] = ()
-    """(exception class, handler) pairs the source registers, in registration order."""
+    """(exception class, handler) pairs the source registers (``@lastword.errorhandler``,
+    ``@functions_framework.errorhandler``); one handler per class, the last registered."""
+    input_type: Any = None
+    """What a typed function receives (a dataclass, a pydantic model, a class with
+    ``from_dict``); None for the other signature types."""
 
     @property
     def source_dir(self) -> Path:
@@ -69,8 +71,12 @@ def load(config: Config) -> tuple[LoadedFunction, Config]:
             "(or set FUNCTION_SOURCE)."
         )
     source = source.resolve()
-    module = import_source(source)
-    declared = declared_functions(module)
+    if config.target is not None:
+        export_environment(config.target)  # module-level code may read it, as under FF
+    registrations = Registrations(str(source))
+    with collecting(registrations):
+        module = import_source(source)
+    declared = declared_functions(module, registrations)
     target = config.target
     if target is None:
         if len(declared) == 1:
@@ -86,10 +92,15 @@ def load(config: Config) -> tuple[LoadedFunction, Config]:
             f"Point --target at the function that handles requests, for example "
             f"`{SIGNATURES['http'].shape.format(name=target)}: ...`."
         )
-    signature_type, background, origin = config.signature_type, None, None
-    if target in declared:
-        signature_type, background, origin = declared[target]
+    declaration = declared.get(target) or Declaration(config.signature_type, origin="")
+    signature_type = declaration.signature_type
+    origin = declaration.origin or None
     _check_arity(function, target, source, signature_type, origin)
+    input_type = None
+    if signature_type == "typed":
+        from ._typed import typed_input
+
+        input_type = typed_input(function, target, declaration.input_type, origin)
     loaded = LoadedFunction(
         function=function,
         name=target,
@@ -98,14 +109,25 @@ def load(config: Config) -> tuple[LoadedFunction, Config]:
         signature_type=signature_type,
         is_async=is_async_callable(function),
         declared_by=origin,
+        error_handlers=handlers_of(module, registrations),
+        input_type=input_type,
     )
     resolved = config.replace(
         target=target,
         signature_type=signature_type,
         source=str(source),
-        background=background or config.background,
+        background=declaration.background or config.background,
     )
+    export_environment(target, signature_type)
     return loaded, resolved
+
+
+def export_environment(target: str, signature_type: SignatureType | None = None) -> None:
+    """What functions-framework puts into the function's environment, whether it came from a flag,
+    the environment or a decorator: ``FUNCTION_TARGET`` and ``FUNCTION_SIGNATURE_TYPE``."""
+    os.environ["FUNCTION_TARGET"] = target
+    if signature_type is not None:
+        os.environ["FUNCTION_SIGNATURE_TYPE"] = signature_type
 
 
 def is_async_callable(function: Any) -> bool:
@@ -161,20 +183,27 @@ def is_user_file(filename: str) -> bool:
     return outside_libraries(filename)
 
 
-def declared_functions(module: ModuleType) -> dict[str, tuple[SignatureType, BackgroundPolicy | None, str]]:
-    """Functions the module declares with lastword's or functions-framework's decorators."""
-    found: dict[str, tuple[SignatureType, BackgroundPolicy | None, str]] = {}
+def declared_functions(module: ModuleType, registrations: Registrations) -> dict[str, Declaration]:
+    """Functions the module declares with lastword's or functions-framework's decorators.
+
+    functions-framework's decorators (``http``, ``cloud_event``, ``typed``, and ``aio``'s) write
+    the function's name into its ``REGISTRY_MAP`` (and a typed function's input type into
+    ``INPUT_TYPE_MAP``), which were this load's ``registrations`` while the module was imported:
+    a name registered there that the module defines is declared by them.
+    """
+    found: dict[str, Declaration] = {}
     for name, value in vars(module).items():
         declaration = declaration_of(value)
         if declaration is not None:
-            found[name] = (declaration.signature_type, declaration.background, declaration.origin)
-    registry = sys.modules.get("functions_framework._function_registry")
-    ff_map = getattr(registry, "REGISTRY_MAP", None)
-    if isinstance(ff_map, dict):
-        for name, kind in ff_map.items():
-            value = getattr(module, name, None)
-            if value is not None and callable(value) and name not in found:
-                found[name] = (signature_type_named(str(kind)) or "http", None, "functions_framework")
+            found[name] = declaration
+    for name, kind in registrations.kinds.items():
+        value = getattr(module, name, None)
+        if value is not None and callable(value) and name not in found:
+            found[name] = Declaration(
+                signature_type_named(str(kind)) or "http",
+                origin="functions_framework",
+                input_type=registrations.inputs.get(name),
+            )
     return found
 
 

@@ -132,6 +132,12 @@ FIXES: Mapping[tuple[str, str], str] = {
     ("shutdown", ANY): "",
 }
 
+ACKNOWLEDGED = (
+    " For an {what} function the response is the acknowledgement: the {what} will not be "
+    "delivered again, so this work may be lost for good."
+)
+"""Added to a leftover's report when the function's response acknowledges an event."""
+
 NOUNS: Mapping[str, str] = {
     "asyncio task": "task",
     "executor job": "job",

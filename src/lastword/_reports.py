@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("lastword")
 
+_ACKNOWLEDGED = frozenset({"left", "not-cancelled", "started-late"})
+"""Reports of work an event function left: its event was acknowledged all the same."""
 _WITH_STACK = frozenset({"left", "cancelled", "not-cancelled", "unawaited", "started-late"})
 
 
@@ -76,6 +78,9 @@ def message(work: Work, event: Event, error: BaseException | None = None) -> tup
         "error": type(error).__name__ if error is not None else "",
     }
     level, text = texts.compose(event, work.kind, _policy(invocation), invocation.cpu, fields)
+    acknowledged = getattr(invocation.lifecycle, "acknowledges", None)
+    if acknowledged and event in _ACKNOWLEDGED and work.kind != "unawaited coroutine":
+        text += texts.ACKNOWLEDGED.format(what=acknowledged)
     if event in ("finished-late", "raised-late"):
         text += frozen_note(work)
     if event in _WITH_STACK:
@@ -352,11 +357,11 @@ def report_crash(invocation: Invocation, error: BaseException) -> None:
     )
 
 
-def report_bad_request(invocation: Invocation, message: str) -> None:
+def report_bad_request(invocation: Invocation, message: str, status: int = 400) -> None:
     _log(
         logging.WARNING,
         f"{invocation.function}() was not called (invocation {invocation.id}): {message} "
-        "Responded 400.",
+        f"Responded {status}.",
         invocation,
         None,
     )

@@ -98,6 +98,7 @@ class Send:
         crash: bool = False,
         settled: bool = False,
         message: str | None = None,
+        headers: tuple[tuple[bytes, bytes], ...] = (),
     ) -> None:
         """Send a plain error response (only possible while the head is unsent), and finish.
 
@@ -114,12 +115,12 @@ class Send:
             body = message.encode()
         else:
             body = _ERROR_BODIES.get(outcome, b"Internal Server Error")
-        headers = [PLAIN, content_length(body)]
+        head = [PLAIN, content_length(body), *headers]
         if crash:
-            headers.append((b"x-google-status", b"crash"))
+            head.append((b"x-google-status", b"crash"))
         if outcome not in ("crash", "ok", "bad-request"):
-            headers.append((b"x-lastword-outcome", outcome.encode()))
-        self.head = {"type": "http.response.start", "status": status, "headers": headers}
+            head.append((b"x-lastword-outcome", outcome.encode()))
+        self.head = {"type": "http.response.start", "status": status, "headers": head}
         self.status = status
         await self._start()
         self.invocation.sent += len(body)

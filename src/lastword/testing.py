@@ -17,6 +17,12 @@ By default a request whose function left work running after its response raises
 :class:`LeftoverWork` (an ``AssertionError``), so the test fails with lastword's report. Pass
 ``allow_leftovers=True`` to inspect ``result.report`` yourself.
 
+Event and typed functions are called the same way: ``client.cloud_event(...)`` sends a CloudEvent
+(binary or structured content mode), ``client.event(...)`` a legacy event, either built from the
+attributes you give or from a sample (``sample="pubsub"``); a typed function takes
+``client.post("/", json_body={...})``. The result carries the invocation's report, so a test sees
+an event function's leftover work exactly as an HTTP function's.
+
 The pytest plugin provides the ``lastword_client`` fixture: a factory with the same arguments
 as :class:`Client`, closed when the test ends.
 """
@@ -123,6 +129,51 @@ class Client:
     def get(self, path: str = "/", **kwargs: Any) -> Result:
         return self.request("GET", path, **kwargs)
 
+    def cloud_event(
+        self,
+        event: Mapping[str, Any] | None = None,
+        *,
+        sample: str | None = None,
+        mode: str = "binary",
+        path: str = "/",
+        headers: Mapping[str, str] | None = None,
+    ) -> Result:
+        """POST a CloudEvent: ``event`` in its structured JSON form (``type``, ``source``,
+        ``data``...; ``specversion`` and ``id`` are filled in when missing), or a sample of that
+        kind (``sample="pubsub"``, ``"storage"``, ``"firestore"``...). ``mode`` is ``binary``
+        (the default, as Eventarc and Pub/Sub push send it), ``structured`` or ``legacy``
+        (converted to the legacy event it stands for)."""
+        from ._events import encode_event, sample_event
+
+        if (event is None) == (sample is None):
+            raise TypeError("give either an event (a mapping) or sample=KIND")
+        if sample is not None:
+            full = sample_event(sample)
+        else:
+            full = {"specversion": "1.0", "id": uuid.uuid4().hex, **dict(event or {})}
+        sent, body = encode_event(full, mode)  # type: ignore[arg-type]
+        return self.post(path, body=body, headers={**dict(sent), **dict(headers or {})})
+
+    def event(
+        self,
+        data: Any = None,
+        context: Mapping[str, Any] | None = None,
+        *,
+        sample: str | None = None,
+        path: str = "/",
+        headers: Mapping[str, str] | None = None,
+    ) -> Result:
+        """POST a legacy (background) event: ``data`` with a ``context`` (``eventId``,
+        ``timestamp``, ``eventType``, ``resource``; an id and a timestamp are filled in when
+        missing), or a sample of that kind converted to its legacy form (``sample="storage"``)."""
+        if sample is not None:
+            return self.cloud_event(sample=sample, mode="legacy", path=path, headers=headers)
+        from ._events._samples import _now
+
+        full = {"eventId": uuid.uuid4().hex, "timestamp": _now(), **dict(context or {})}
+        sent = {"Content-Type": "application/json", **dict(headers or {})}
+        return self.post(path, body=json.dumps({"context": full, "data": data}), headers=sent)
+
     def post(self, path: str = "/", **kwargs: Any) -> Result:
         return self.request("POST", path, **kwargs)
 
@@ -187,7 +238,14 @@ class _InProcessServer:
         config = Config.build(
             flags={"source": self.source, "target": self.target, "host": "127.0.0.1", "port": 0, **self.options}
         )
-        loaded, config = load(config)
+        before = _ENVIRONMENT.snapshot()
+        _ENVIRONMENT.hold(self, before)
+        try:
+            loaded, config = load(config)  # sets FUNCTION_TARGET..., as in production
+        except BaseException:
+            _ENVIRONMENT.release(self)
+            raise
+        _ENVIRONMENT.loaded(self)
         if config.tracking:
             _tracking.install()  # given back in stop(): the last client's stop removes the hooks
             self.tracking = True
@@ -249,8 +307,57 @@ class _InProcessServer:
 
             _tracking.uninstall()
             self.tracking = False
+        _ENVIRONMENT.release(self)
 
 
+class _LoadedEnvironment:
+    """Who put FUNCTION_TARGET and FUNCTION_SIGNATURE_TYPE into this process's environment.
+
+    Loading a function sets them, as functions-framework does and as the function may read. The
+    environment is process-wide, so this bookkeeping is too: while in-process servers run, it holds
+    what the most recent one loaded; when the last one stops, what was there before the first.
+    """
+
+    names = ("FUNCTION_TARGET", "FUNCTION_SIGNATURE_TYPE")
+
+    def __init__(self) -> None:
+        self.original: dict[str, str | None] = {}
+        self.holders: list[tuple[object, dict[str, str | None]]] = []
+        self.lock = threading.Lock()
+
+    def snapshot(self) -> dict[str, str | None]:
+        import os
+
+        return {name: os.environ.get(name) for name in self.names}
+
+    def hold(self, holder: object, before: dict[str, str | None]) -> None:
+        """``holder`` is about to load a function (``before``: the environment now)."""
+        with self.lock:
+            if not self.holders:
+                self.original = before
+            self.holders.append((holder, before))
+
+    def loaded(self, holder: object) -> None:
+        """``holder`` loaded its function: remember what that put into the environment."""
+        with self.lock:
+            self.holders = [(h, self.snapshot() if h is holder else v) for h, v in self.holders]
+
+    def release(self, holder: object) -> None:
+        import os
+
+        with self.lock:
+            if not any(h is holder for h, _ in self.holders):
+                return
+            self.holders = [(h, v) for h, v in self.holders if h is not holder]
+            values = self.holders[-1][1] if self.holders else self.original
+            for name, value in values.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+_ENVIRONMENT = _LoadedEnvironment()
 
 
 try:  # the pytest plugin (registered through the pytest11 entry point)

@@ -86,8 +86,9 @@ def parse_binary(headers: Mapping[str, str], body: bytes) -> ParsedEvent:
     for name, value in headers.items():
         if name[:3] == "ce-" and len(name) > 3:
             found[name[3:]] = value
-    if not all(found.get(name, "").strip() for name in REQUIRED):
-        _refuse_required_headers(headers)
+    for name in REQUIRED:
+        if not found.get(name, "").strip():
+            _refuse_required_headers(headers)
     if found["specversion"] not in SPEC_VERSIONS:
         _check_spec_version(found["specversion"], "the header ce-specversion", "binary")
     if "content-type" in headers:
@@ -198,7 +199,7 @@ def to_sdk_event(attributes: Mapping[str, Any], data: Any) -> CloudEvent:
     """
     from cloudevents.http.event import CloudEvent
 
-    return CloudEvent(dict(attributes), data)
+    return CloudEvent(attributes, data)  # it copies the attributes itself
 
 
 def ordered_attributes(found: dict[str, Any]) -> dict[str, Any]:

@@ -21,13 +21,28 @@ CLOUDEVENTS_JSON = "application/cloudevents+json"
 CLOUDEVENTS_BATCH_JSON = "application/cloudevents-batch+json"
 
 
+_READ = frozenset({"content-type", "traceparent", "tracestate"})
+"""Besides the ``ce-*`` headers, the ones events are read from."""
+_READ_BYTES = frozenset(name.encode() for name in _READ)
+
+
 def header_dict(headers: Headers) -> dict[str, str]:
-    """Lower-case name -> value; ``ce-*`` and Content-Type must appear at most once."""
+    """Lower-case name -> value of the headers events are read from (``ce-*``, Content-Type,
+    ``traceparent``, ``tracestate``; the others are not even decoded); ``ce-*`` and Content-Type
+    must appear at most once."""
     pairs: Iterable[tuple[str | bytes, str | bytes]]
     pairs = headers.items() if isinstance(headers, Mapping) else headers
     result: dict[str, str] = {}
     for raw_name, raw_value in pairs:
-        name = (raw_name.decode("latin-1") if isinstance(raw_name, bytes) else raw_name).lower()
+        if isinstance(raw_name, bytes):
+            lowered = raw_name.lower()  # ASGI's are lower case already: this is cheap
+            if lowered[:3] != b"ce-" and lowered not in _READ_BYTES:
+                continue
+            name = lowered.decode("latin-1")
+        else:
+            name = raw_name.lower()
+            if name[:3] != "ce-" and name not in _READ:
+                continue
         value = raw_value.decode("latin-1") if isinstance(raw_value, bytes) else raw_value
         if name in result and (name[:3] == "ce-" or name == "content-type"):
             raise EventRequestError(
