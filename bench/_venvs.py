@@ -26,6 +26,8 @@ LW_VENV = BENCH / ".venvs" / "lastword"
 FF_VENV = BENCH / ".venvs" / "ff"
 FF_SPEC = "functions-framework==3.10.2"
 FF_ASGI_DEPS = ["starlette", "uvicorn", "uvicorn-worker"]  # what `--asgi` imports
+FLOOR_DEPS = ["uvicorn"]
+"""The bare server of the floors and of the "bare" runtime (lastword itself no longer uses it)."""
 
 
 def ensure_lastword_venv(log: list[str]) -> str:
@@ -39,9 +41,15 @@ def ensure_lastword_venv(log: list[str]) -> str:
         if not py.exists():
             print(f"creating {LW_VENV.relative_to(REPO)} ...", flush=True)
             subprocess.run([sys.executable, "-m", "venv", str(LW_VENV)], check=True, timeout=300)
-        if not (LW_VENV / "bin" / "lastword").exists():
+        script = LW_VENV / "bin" / "lastword"
+        stale = script.exists() and "lastword._main" not in script.read_text()
+        has_floor = subprocess.run(
+            [str(py), "-c", "import uvicorn"], capture_output=True, timeout=60
+        ).returncode == 0
+        if not script.exists() or stale or not has_floor:
             subprocess.run(
-                [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", str(REPO)],
+                [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e",
+                 str(REPO), *FLOOR_DEPS],
                 check=True,
                 timeout=600,
             )

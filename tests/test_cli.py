@@ -15,7 +15,8 @@ import pytest
 
 from conftest import APPS, Served, run_lastword
 from lastword import __version__
-from lastword._cli import SERVE_OPTIONS, _env_of
+from lastword._cli import _env_of
+from lastword._options import SERVE_OPTIONS
 
 _STARTED = re.compile(r"lastword: serving (\S+) \((\w+)\) from (\S+) at http://(\S+?):(\d+)")
 
@@ -150,9 +151,9 @@ def test_serve_help_names_every_environment_variable(tmp_path: Path) -> None:
     result = run_lastword("serve", "--help", cwd=tmp_path)
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
-    named = [flag for flag, field, _, _ in SERVE_OPTIONS if _env_of(field)]
+    named = [o.flag for o in SERVE_OPTIONS if _env_of(o.field)]
     assert len(named) >= 15
-    for flag, field, _, _ in SERVE_OPTIONS:
+    for flag, field in ((o.flag, o.field) for o in SERVE_OPTIONS):
         env = _env_of(field)
         if env:
             assert f"env {env}." in text, (flag, env)

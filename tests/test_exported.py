@@ -22,9 +22,42 @@ def test_testing_names() -> None:
 
 
 def test_import_is_light() -> None:
+    """`import lastword` (a function's module does, for its decorators) imports no framework, no
+    event loop and no command line: what it reaches is this list."""
     import subprocess
     import sys
 
-    code = "import sys, lastword; print(sorted(m for m in ('flask', 'starlette', 'uvicorn') if m in sys.modules))"
+    code = (
+        "import sys; before = set(sys.modules); import lastword; "
+        "print(' '.join(sorted(m for m in set(sys.modules) - before if not m.startswith('_'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    reached = set(out.split())
+    ours = {m for m in reached if m.startswith("lastword")}
+    assert ours == {
+        "lastword", "lastword._config", "lastword._declare", "lastword._errors", "lastword._signatures"
+    }
+    heavy = {"asyncio", "threading", "flask", "werkzeug", "starlette", "uvicorn", "uvloop",
+             "httptools", "click", "concurrent", "multiprocessing", "email", "http", "logging",
+             "cloudevents", "socket", "subprocess"}
+    assert not (reached - ours) & heavy, sorted((reached - ours) & heavy)
+
+
+def test_what_a_cold_start_imports() -> None:
+    """`lastword serve` of a function that reads no request, sync and async: the worker (forked
+    from the supervisor, so holding what both imported) has the server's modules and nothing
+    of a web framework, the command line, the checker, deploy, or multiprocessing."""
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from conftest import APPS, start_server
+
+    with tempfile.TemporaryDirectory() as folder:
+        served = start_server(Path(folder), [str(APPS / "lazy" / "main.py"), "--target", "modules"])
+        try:
+            loaded = set(served.get("/").text.split(","))
+        finally:
+            served.stop()
+    assert loaded == {"asyncio", "uvloop", "httptools"}, loaded

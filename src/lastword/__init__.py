@@ -15,11 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from ._config import Config
 from ._declare import Declaration, cloud_event, errorhandler, event, http, typed
-from ._invocation import Invocation, Work
-from ._lifecycle import wait_until
 
 if TYPE_CHECKING:
     from ._app import App
+    from ._invocation import Invocation, Work
+    from ._lifecycle import wait_until
+
+# Imported when first used: `import lastword` in a function's module (for its decorators) must
+# not pull in asyncio and the runtime, which the server imports anyway when it needs them.
+_LAZY = {"Invocation": "._invocation", "Work": "._invocation", "wait_until": "._lifecycle"}
 
 __all__ = [
     "Config",
@@ -48,4 +52,15 @@ def create_app(
     from ._app import create_app as create
 
     return create(target, source, signature_type, **options)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lastword' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 __version__ = "0.1.0"

@@ -1,3 +1,3 @@
-from lastword._cli import main
+from lastword._main import main
 
-main(prog_name="lastword")
+main()

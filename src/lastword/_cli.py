@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from ._config import BACKGROUND_POLICIES, CPU_ALLOCATIONS, ENVIRONMENT, LOG_FORMATS, Config
+from ._config import ENVIRONMENT, Config
 from ._errors import STARTUP_FAILURE, ConfigError, StartupError
-from ._signatures import choices as signature_choices
+from ._options import SERVE_OPTIONS, Option
 
 
 class _LazyGroup(click.Group):
@@ -63,76 +63,30 @@ def _env_of(field: str) -> str:
     return " or ".join(reversed(names))
 
 
-# (flag, config field, click keyword arguments, help): the options of `serve`, shared by every
-# command that describes how a function is served (the deploy commands take the same ones).
-SERVE_OPTIONS: list[tuple[str, str, dict[str, Any], str]] = [
-    ("--source", "source", {}, "File that defines the function (default main.py)."),
-    ("--target", "target", {}, "Name of the function to serve."),
-    (
-        "--signature-type",
-        "signature_type",
-        {"type": click.Choice(signature_choices(), case_sensitive=False)},
-        "http, cloudevent, event or typed (default http, or what the source declares).",
-    ),
-    ("--host", "host", {}, "Address to listen on (default 0.0.0.0)."),
-    ("--port", "port", {"type": int}, "Port to listen on (default 8080; 0 picks one)."),
-    ("--workers", "workers", {"type": int}, "Worker processes sharing the port (default 1)."),
-    ("--threads", "threads", {"type": int}, "Threads for sync functions (default 4 per CPU)."),
-    (
-        "--concurrency",
-        "concurrency",
-        {"type": int},
-        "Invocations in flight per instance at most (default 80, the platform's).",
-    ),
-    (
-        "--background",
-        "background",
-        {"type": click.Choice(BACKGROUND_POLICIES)},
-        "What to do with work still running when the response is sent (default warn).",
-    ),
-    (
-        "--cpu",
-        "cpu",
-        {"type": click.Choice(CPU_ALLOCATIONS)},
-        "request: CPU only while serving, as on the platform (default); always.",
-    ),
-    ("--timeout", "timeout", {"type": float}, "Seconds an invocation may take (default 300)."),
-    ("--grace", "grace", {"type": float}, "Seconds to finish in-flight work after SIGTERM (default 10)."),
-    ("--memory", "memory", {}, "Memory limit per instance, e.g. 512Mi (default: none)."),
-    (
-        "--tracking/--no-tracking",
-        "tracking",
-        {"default": None},
-        "Track the background work of each invocation (default on).",
-    ),
-    (
-        "--log-format",
-        "log_format",
-        {"type": click.Choice(LOG_FORMATS)},
-        "text or json (default: json on Cloud Run/Knative, where K_SERVICE is set; text elsewhere).",
-    ),
-    (
-        "--request-log/--no-request-log",
-        "request_log",
-        {"default": None},
-        "A line per request: method, path, status, duration, id, leftovers (default on, off on Cloud Run/Knative).",
-    ),
-    ("--debug", "debug", {"is_flag": True, "default": None}, "Verbose logs, and --reload."),
-    (
-        "--reload/--no-reload",
-        "reload",
-        {"default": None},
-        "Restart the worker when a file of the source folder changes (default: on with --debug).",
-    ),
-]
+def _click_arguments(option: Option) -> dict[str, Any]:
+    if option.kind == "int":
+        return {"type": int}
+    if option.kind == "float":
+        return {"type": float}
+    if option.kind == "choice":
+        return {"type": click.Choice(option.choices, case_sensitive=False)}
+    if option.kind == "switch":
+        return {"default": None}
+    if option.kind == "flag":
+        return {"is_flag": True, "default": None}
+    return {}
 
 
 def serve_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the options of ``serve`` (each naming its environment variable) to ``command``."""
-    for flag, field, kwargs, text in reversed(SERVE_OPTIONS):
-        env = _env_of(field)
+    """Add the options of ``serve`` (each naming its environment variable) to ``command``: the
+    same table (``_options``) for every command that describes how a function is served."""
+    for option in reversed(SERVE_OPTIONS):
+        env = _env_of(option.field)
+        text = option.help
         shown = f"{text[:-1]}; env {env}." if env else text
-        command = click.option(flag, field, help=shown, **kwargs)(command)
+        command = click.option(option.flag, option.field, help=shown, **_click_arguments(option))(
+            command
+        )
     return command
 
 

@@ -200,7 +200,7 @@ class Instance:
 
     def _answer_stuck(self, invocation: Invocation) -> None:
         from . import _reports
-        from ._serving.protocol import plain_response
+        from ._serving.wire import plain_response
 
         frame = sys._current_frames().get(self.loop_thread)
         cycle = invocation.cycle
@@ -208,7 +208,7 @@ class Instance:
         if cycle is not None and not cycle.started and not cycle.complete and cycle.fd >= 0:
             import os
 
-            from ._serving.protocol import shutdown_fd
+            from ._serving.wire import shutdown_fd
 
             cycle.hijacked = True
             try:

@@ -8,10 +8,10 @@ from pathlib import Path
 import functions_framework
 from functions_framework._cli import _cli as ff_cli
 
-from lastword._cli import SERVE_OPTIONS
 from lastword._config import Config
 from lastword._deploy._manifest import service, to_yaml
 from lastword._deploy._settings import SETTINGS
+from lastword._options import SERVE_OPTIONS
 
 from .conftest import REPO
 
@@ -28,7 +28,7 @@ def test_the_cloud_run_example_is_what_lastword_writes() -> None:
 
 
 def test_the_settings_table_names_every_mapped_setting() -> None:
-    flags = {field: flag.split("/")[0] for flag, field, _, _ in SERVE_OPTIONS}
+    flags = {o.field: o.flag.split("/")[0] for o in SERVE_OPTIONS}
     section = DEPLOYING.split("## What each setting becomes", 1)[1].split("\n## ", 1)[0]
     table = "\n".join(line for line in section.splitlines() if line.startswith("|"))
     for setting in SETTINGS:

@@ -11,18 +11,17 @@ raised by the function (werkzeug's ``abort(400)``, Starlette's) is the response 
 
 from __future__ import annotations
 
-import sys
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._asgi import PLAIN, content_length
 from .._errors import MethodNotAllowed
-from ._base import Reply
+from ._base import Reply, http_exception_reply
 
 if TYPE_CHECKING:
     from .._loader import LoadedFunction
     from .._request import Incoming
-    from .http import FlaskAdapter, FlaskCall, StarletteAdapter
+    from .http import FlaskAdapter, FlaskCall, LazyFlaskCall, StarletteAdapter
 
 _OK = b"OK"
 
@@ -77,7 +76,7 @@ class AcknowledgedCall:
         self.calls = calls
         self.request = request
         self.args = args
-        self.flask_call: FlaskCall | None = None
+        self.flask_call: FlaskCall | LazyFlaskCall | None = None
 
     def __enter__(self) -> AcknowledgedCall:
         if self.calls.flask_context:
@@ -109,26 +108,3 @@ class AcknowledgedCall:
 
     def exception_reply(self, error: Exception) -> Reply | None:
         return http_exception_reply(error)
-
-
-def http_exception_reply(error: Exception) -> Reply | None:
-    """The response a werkzeug or Starlette ``HTTPException`` stands for; None for any other
-    exception (neither library is imported to find out)."""
-    werkzeug = sys.modules.get("werkzeug.exceptions")
-    if werkzeug is not None and isinstance(error, werkzeug.HTTPException):
-        response = error.get_response()
-        body = response.get_data()
-        headers = [
-            (k.lower().encode("latin-1"), v.encode("latin-1"))
-            for k, v in response.headers.items()
-            if k.lower() != "content-length"
-        ]
-        return Reply(response.status_code, [*headers, content_length(body)], body)
-    starlette = sys.modules.get("starlette.exceptions")
-    if starlette is not None and isinstance(error, starlette.HTTPException):
-        body = str(error.detail).encode()
-        headers = [PLAIN, content_length(body)]
-        for key, value in (error.headers or {}).items():
-            headers.append((key.lower().encode("latin-1"), str(value).encode("latin-1")))
-        return Reply(error.status_code, headers, body)
-    return None

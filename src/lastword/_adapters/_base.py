@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .._asgi import ASGIApp, Headers
+from .._asgi import PLAIN, ASGIApp, Headers, content_length
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -78,3 +79,26 @@ class Adapter(Protocol):
 
 class AdapterFactory(Protocol):
     def __call__(self, loaded: LoadedFunction) -> Adapter: ...
+
+
+def http_exception_reply(error: Exception) -> Reply | None:
+    """The response a werkzeug or Starlette ``HTTPException`` stands for; None for any other
+    exception (neither library is imported to find out)."""
+    werkzeug = sys.modules.get("werkzeug.exceptions")
+    if werkzeug is not None and isinstance(error, werkzeug.HTTPException):
+        response = error.get_response()
+        body = response.get_data()
+        headers = [
+            (k.lower().encode("latin-1"), v.encode("latin-1"))
+            for k, v in response.headers.items()
+            if k.lower() != "content-length"
+        ]
+        return Reply(response.status_code, [*headers, content_length(body)], body)
+    starlette = sys.modules.get("starlette.exceptions")
+    if starlette is not None and isinstance(error, starlette.HTTPException):
+        body = str(error.detail).encode()
+        headers = [PLAIN, content_length(body)]
+        for key, value in (error.headers or {}).items():
+            headers.append((key.lower().encode("latin-1"), str(value).encode("latin-1")))
+        return Reply(error.status_code, headers, body)
+    return None

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import io
 import sys
+import threading
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .._asgi import PLAIN, Scope, content_length
+from .._asgi import Scope, content_length
 from .._errors import BadReturn
-from ._base import Reply
+from ._base import Reply, http_exception_reply
+from ._lazy import LazyRequest, module_uses
 
 if TYPE_CHECKING:
     from .._loader import LoadedFunction
@@ -35,26 +37,57 @@ def HttpAdapter(loaded: LoadedFunction) -> FlaskAdapter | StarletteAdapter:  # n
 
 
 class FlaskAdapter:
-    """Makes a :class:`FlaskCall` per request; holds the one Flask app of the function."""
+    """Makes a call per request; holds the one Flask app of the function.
+
+    Flask is imported when the function's module uses it, or when a request first needs it
+    (the function read its request, or returned something only Flask turns into a response):
+    see :mod:`._lazy`.
+    """
 
     def __init__(self, loaded: LoadedFunction):
-        from werkzeug.exceptions import HTTPException
+        self.loaded = loaded
+        self.app: Any = None
+        self.http_exception: Any = _Never
+        self.lock = threading.Lock()
+        if module_uses("flask", loaded.source, "flask" in sys.modules):
+            self.load()
 
-        self.app = _function_app_class()(
-            loaded.module.__name__, root_path=str(loaded.source_dir), template_folder="templates"
-        )
-        self.http_exception = HTTPException
+    def load(self) -> None:
+        if self.app is not None:
+            return
+        with self.lock:
+            if self.app is None:
+                from werkzeug.exceptions import HTTPException
 
-    def call(self, request: Incoming) -> FlaskCall:
-        return FlaskCall(self, request)
+                loaded = self.loaded
+                self.http_exception = HTTPException
+                self.app = _function_app_class()(
+                    loaded.module.__name__,
+                    root_path=str(loaded.source_dir),
+                    template_folder="templates",
+                )
+
+    def request(self, environ: dict[str, Any]) -> Any:
+        self.load()
+        return self.app.request_class(environ)
+
+    def call(self, request: Incoming) -> FlaskCall | LazyFlaskCall:
+        environ = environ_from_scope(request.scope, request.body)
+        if self.app is not None:
+            return FlaskCall(self, environ)
+        return LazyFlaskCall(self, environ)
+
+
+class _Never(Exception):
+    """What nothing raised is an instance of (werkzeug's HTTPException before Flask is loaded)."""
 
 
 class FlaskCall:
     __slots__ = ("calls", "environ", "context", "args")
 
-    def __init__(self, calls: FlaskAdapter, request: Incoming):
+    def __init__(self, calls: FlaskAdapter, environ: dict[str, Any]):
         self.calls = calls
-        self.environ = environ_from_scope(request.scope, request.body)
+        self.environ = environ
         self.context: Any = None
         self.args: tuple[Any, ...] = ()
 
@@ -82,8 +115,7 @@ class FlaskCall:
             and not self.context._after_request_functions
             and not app.after_request_funcs
         ):  # the common case, answered exactly as Flask would, minus its machinery
-            body = result.encode()
-            return Reply(200, [_HTML, content_length(body)], body)
+            return _html(result)
         try:
             response = app.process_response(app.make_response(result))
         except self.calls.http_exception as exc:  # raised by an after_request hook
@@ -107,6 +139,51 @@ class FlaskCall:
         if response.is_sequence or isinstance(app_iter, list):
             return Reply(code, raw, b"".join(app_iter), after=after or None)
         return Reply(code, raw, stream=iter(app_iter), after=after or None)
+
+
+class LazyFlaskCall:
+    """A call of a function whose module does not use Flask: Flask is not loaded unless this
+    request needs it (see :mod:`._lazy`)."""
+
+    __slots__ = ("calls", "environ", "args")
+
+    def __init__(self, calls: FlaskAdapter, environ: dict[str, Any]):
+        self.calls = calls
+        self.environ = environ
+        self.args = (LazyRequest(lambda: calls.request(environ)),)
+
+    def __enter__(self) -> LazyFlaskCall:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def reply(self, result: Any) -> Reply:
+        if result is None:
+            raise BadReturn("no-response", "")
+        if type(result) is str and (self.calls.app is None or not self.calls.app.after_request_funcs):
+            return _html(result)  # what Flask answers for a str
+        reply: Reply = self._in_flask(lambda call: call.reply(result))
+        return reply
+
+    handled = reply
+
+    def exception_reply(self, error: Exception) -> Reply | None:
+        exceptions = sys.modules.get("werkzeug.exceptions")
+        if exceptions is None or not isinstance(error, exceptions.HTTPException):
+            return None  # not werkzeug's (werkzeug is not even loaded): a crash
+        reply: Reply | None = self._in_flask(lambda call: call.exception_reply(error))
+        return reply
+
+    def _in_flask(self, how: Any) -> Any:
+        self.calls.load()
+        with FlaskCall(self.calls, self.environ) as call:
+            return how(call)
+
+
+def _html(text: str) -> Reply:
+    body = text.encode()
+    return Reply(200, [_HTML, content_length(body)], body)
 
 
 def _function_app_class() -> type:
@@ -178,16 +255,30 @@ _TEXT = (b"content-type", b"text/plain; charset=utf-8")
 
 
 class StarletteAdapter:
-    def __init__(self, loaded: LoadedFunction):
-        from starlette.exceptions import HTTPException
-        from starlette.requests import Request
-        from starlette.responses import JSONResponse, Response
+    """Makes a :class:`StarletteCall` per request. Starlette is imported when the function's
+    module uses it, or when a request first needs it (see :mod:`._lazy`)."""
 
+    def __init__(self, loaded: LoadedFunction):
         self.name = loaded.name
-        self.request = Request
-        self.response = Response
-        self.json = JSONResponse
-        self.http_exception = HTTPException
+        self.request: Any = None
+        self.response: Any = None
+        self.json: Any = None
+        self.lazy = not module_uses("starlette", loaded.source, "starlette" in sys.modules)
+        if not self.lazy:
+            self.load()
+
+    def load(self) -> None:
+        if self.request is None:
+            from starlette.requests import Request
+            from starlette.responses import JSONResponse, Response
+
+            self.response = Response
+            self.json = JSONResponse
+            self.request = Request
+
+    def make_request(self, scope: Scope, receive: Any) -> Any:
+        self.load()
+        return self.request(scope, receive)
 
     def call(self, request: Incoming) -> StarletteCall:
         return StarletteCall(self, request)
@@ -198,7 +289,11 @@ class StarletteCall:
 
     def __init__(self, calls: StarletteAdapter, request: Incoming):
         self.calls = calls
-        self.args = (calls.request(request.scope, request.receive),)
+        if calls.lazy:
+            scope, receive = request.scope, request.receive
+            self.args = (LazyRequest(lambda: calls.make_request(scope, receive)),)
+        else:
+            self.args = (calls.request(request.scope, request.receive),)
 
     def __enter__(self) -> StarletteCall:
         return self
@@ -210,6 +305,7 @@ class StarletteCall:
         if type(result) is str:  # the common case, without building a Response object
             body = result.encode()
             return Reply(200, [_TEXT, content_length(body)], body)
+        self.calls.load()
         response = self.to_response(result)
         background, response.background = response.background, None
         return Reply(response.status_code, [], asgi=response, background=background)
@@ -217,13 +313,7 @@ class StarletteCall:
     handled = reply
 
     def exception_reply(self, error: Exception) -> Reply | None:
-        if isinstance(error, self.calls.http_exception):  # what functions-framework's ASGI mode does
-            body = str(error.detail).encode()
-            headers = [PLAIN, content_length(body)]
-            for key, value in (error.headers or {}).items():
-                headers.append((key.lower().encode("latin-1"), str(value).encode("latin-1")))
-            return Reply(error.status_code, headers, body)
-        return None
+        return http_exception_reply(error)  # Starlette's detail and status, as FF's ASGI mode
 
     def to_response(self, result: Any) -> Any:
         calls = self.calls

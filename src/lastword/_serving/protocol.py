@@ -18,16 +18,14 @@ that a general ASGI server leaves out (see docs/serving.md):
 from __future__ import annotations
 
 import asyncio
-import http
-import socket
-import time
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httptools
 
 from .._asgi import Message, Scope
+from .wire import date_header, plain_response, shutdown_fd, status_line
 
 if TYPE_CHECKING:
     from .server import Server
@@ -43,71 +41,6 @@ _STAND_IN = b"PUT"
 IDLE, HEAD, BODY, ACTIVE = 0, 1, 2, 3
 
 _NO_BODY = frozenset({204, 304})
-
-
-class Limits:
-    """What a client may send, and how slowly (see docs/serving.md for the values' reasons)."""
-
-    max_request_line = 8 * 1024
-    max_head = 64 * 1024
-    max_headers = 200
-    head_timeout = 10.0
-    """Seconds from a request's first byte (or the connection) to the end of its head."""
-    body_timeout = 20.0
-    """Seconds a body may take, plus one per ``body_min_rate`` bytes received."""
-    body_min_rate = 1024
-    keep_alive = 20.0
-    """Seconds an idle keep-alive connection stays open."""
-    high_water = 256 * 1024
-    """Buffered request body above which reading pauses until the app reads."""
-
-    @classmethod
-    def from_environment(cls, text: str | None) -> Limits:
-        """These limits, with ``LASTWORD_LIMITS="head_timeout=2,keep_alive=5"`` applied."""
-        limits = cls()
-        for item in (text or "").split(","):
-            name, _, value = item.partition("=")
-            name = name.strip()
-            if not name:
-                continue
-            if not hasattr(cls, name) or name.startswith("_") or name == "from_environment":
-                raise ValueError(f"LASTWORD_LIMITS: {name!r} is not a limit")
-            setattr(limits, name, type(getattr(cls, name))(float(value)))
-        return limits
-
-
-def status_line(status: int, _cache: dict[int, bytes] = {}) -> bytes:  # noqa: B006 - a cache
-    line = _cache.get(status)
-    if line is None:
-        try:
-            phrase = http.HTTPStatus(status).phrase
-        except ValueError:
-            phrase = ""
-        line = _cache[status] = b"HTTP/1.1 %d %s\r\n" % (status, phrase.encode())
-    return line
-
-
-def _date_header(_state: list[Any] = [0, b""]) -> bytes:  # noqa: B006 - a per-second cache
-    now = int(time.time())
-    if _state[0] != now:
-        from email.utils import formatdate
-
-        _state[0] = now
-        _state[1] = b"date: " + formatdate(now, usegmt=True).encode() + b"\r\n"
-    return _state[1]  # type: ignore[no-any-return]
-
-
-def plain_response(status: int, text: str, close: bool = True) -> bytes:
-    """A complete small response written by lastword itself (never an echo of the request)."""
-    body = text.encode()
-    return (
-        status_line(status)
-        + b"content-type: text/plain; charset=utf-8\r\ncontent-length: %d\r\n" % len(body)
-        + _date_header()
-        + (b"connection: close\r\n" if close else b"")
-        + b"\r\n"
-        + body
-    )
 
 
 class _Refuse(Exception):
@@ -523,26 +456,12 @@ class Cycle:
                 parts.append(b"transfer-encoding: chunked\r\n")
             else:
                 parts.append(b"content-length: %d\r\n" % len(body))
-        parts.append(_date_header())
+        parts.append(date_header())
         if not self.keep_alive or self.protocol.server.draining:
             self.keep_alive = False
             parts.append(b"connection: close\r\n")
         parts.append(b"\r\n")
         return b"".join(parts)
-
-
-def shutdown_fd(fd: int) -> None:
-    """Shut a socket down by descriptor (its other holders see the end too)."""
-    try:
-        sock = socket.socket(fileno=fd)
-    except OSError:
-        return
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    finally:
-        sock.detach()
 
 
 def _parser_reason(error: Exception) -> str:

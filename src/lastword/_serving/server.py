@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .protocol import ACTIVE, BODY, HEAD, IDLE, Cycle, HttpProtocol, Limits, shutdown_fd
+from .protocol import ACTIVE, BODY, HEAD, IDLE, Cycle, HttpProtocol
+from .wire import Limits, shutdown_fd
 
 if TYPE_CHECKING:
     from .._app import App

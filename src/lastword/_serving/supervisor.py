@@ -37,7 +37,7 @@ from .._errors import STARTUP_FAILURE
 from . import channel as messages
 from . import platform
 from .channel import ANSWERED, RUNNING, STARTED, Table
-from .protocol import Limits, plain_response, shutdown_fd
+from .wire import Limits, plain_response, shutdown_fd
 
 logger = logging.getLogger("lastword")
 
@@ -109,7 +109,7 @@ class Supervisor:
         if self.watcher is not None:
             pipe = self.watcher[1]
             self._register(pipe, select.EPOLLIN, lambda events: self._changed(pipe))
-        _preimport()
+            _preimport()  # a reload forks a worker at every change: start it from this image
         for index in range(self.config.workers):
             self.spawn(index)
         try:
@@ -677,7 +677,11 @@ def _start_watcher(config: Config) -> tuple[int, int]:
 
 
 def _preimport() -> None:
-    """What every worker needs, imported once here so that a forked worker starts with it."""
+    """What every worker needs, imported here so that a forked worker starts with it.
+
+    Only under --reload: otherwise a worker imports it itself (the same time on the cold start's
+    path), and the supervisor stays small — it would hold a second resident copy of the event
+    loop and the server (docs/serving.md has the measurements)."""
     from .. import _app, _tracking  # noqa: F401 - the app's modules
     from . import server, worker  # noqa: F401 - the worker's own, and the HTTP server's
 
