@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as h  # noqa: E402
-import run  # noqa: E402 - bench/run.py: its venv helpers
+import _venvs as run  # noqa: E402 - the venv helpers of bench/run.py
 
 SOURCE = "bench/functions/cloudevent_main.py"  # relative to the repo root (servers run there)
 LUA = h.BENCH_DIR / "cloudevent_binary.lua"

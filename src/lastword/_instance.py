@@ -75,7 +75,10 @@ class Instance:
         """In flight, in order of deadline (one timeout per function: the order they began)."""
         self._lock = threading.Lock()
         self._wake = threading.Event()
+        """Set only to stop the watchdog."""
         self._watchdog: threading.Thread | None = None
+        self.poll = 1.0
+        """Seconds between the watchdog's looks while it has no deadline to sleep until."""
         self._stopped = False
 
     # --- admission ----------------------------------------------------------------------------
@@ -114,14 +117,10 @@ class Instance:
         self.in_flight.add(invocation)
         if self.channel is not None:
             invocation.slot = self.channel.begin(invocation)
-        deadlines = self._deadlines
         with self._lock:
-            deadlines.append(invocation)
-            first = len(deadlines) == 1
-        if first:
-            if self._watchdog is None:
-                self._start_watchdog()
-            self._wake.set()
+            self._deadlines.append(invocation)
+        if self._watchdog is None:
+            self._start_watchdog(invocation.timeout)
 
     def started(self, invocation: Invocation) -> None:
         if self.channel is not None and invocation.slot >= 0:
@@ -147,9 +146,10 @@ class Instance:
 
     # --- deadlines ----------------------------------------------------------------------------
 
-    def _start_watchdog(self) -> None:
+    def _start_watchdog(self, timeout: float) -> None:
         from ._tracking import start_untracked
 
+        self.poll = min(1.0, timeout / 4)
         self.loop = asyncio.get_running_loop()
         self.loop_thread = threading.get_ident()
         self._watchdog = threading.Thread(target=self._watch, name="lastword-deadlines", daemon=True)
@@ -167,14 +167,15 @@ class Instance:
                     deadlines.popleft()
                 invocation = deadlines[0] if deadlines else None
             if invocation is None:
-                self._wake.wait()
-                self._wake.clear()
+                # Nothing in flight: look again in a while. Nobody wakes the watchdog when a
+                # request begins (that would cost every request a system call); a deadline is at
+                # least four of these periods away when it is first seen.
+                self._wake.wait(self.poll)
                 continue
             delay = invocation.deadline - time.monotonic()
             if delay > 0:
                 # deadlines arrive in order (one timeout per function): sleep until the first
-                self._wake.wait(min(delay, 1.0))
-                self._wake.clear()
+                self._wake.wait(min(delay, self.poll))
                 continue
             with self._lock:
                 if deadlines and deadlines[0] is invocation:

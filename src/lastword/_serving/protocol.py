@@ -229,10 +229,15 @@ class HttpProtocol(asyncio.Protocol):
             "headers": self.headers,
         }
         keep_alive = parser.should_keep_alive() and not self.server.draining
-        expect = any(n == b"expect" and v.lower() == b"100-continue" for n, v in self.headers)
+        expect = has_body = False
+        for name, value in self.headers:
+            if name == b"content-length":
+                has_body = has_body or value != b"0"
+            elif name == b"transfer-encoding":
+                has_body = True
+            elif name == b"expect":
+                expect = value.lower() == b"100-continue"
         cycle = Cycle(self, scope, keep_alive, expect)
-        has_body = any(n == b"transfer-encoding" or (n == b"content-length" and v != b"0")
-                       for n, v in self.headers)
         if has_body:
             self.phase = BODY
             self.deadline = self.loop.time() + self.server.limits.body_timeout
