@@ -158,8 +158,9 @@ def _wait_for(podman: Podman, name: str, needle: str, timeout: float = 20) -> st
 def test_the_image_serves_the_function_and_reports_its_leftover(podman: Podman, image: str) -> None:
     port = _free_port()
     name = f"lastword-test-{TAG}"
+    # as the platform runs it: K_SERVICE set (lastword then logs JSON for Cloud Logging)
     podman("run", "--detach", "--network=host", "--name", name,
-           "--env", f"PORT={port}", "--env", "HOST=127.0.0.1", image)
+           "--env", f"PORT={port}", "--env", "HOST=127.0.0.1", "--env", "K_SERVICE=leaky", image)
     try:
         _wait_for(podman, name, "lastword: serving leaky (http) from /workspace/main.py")
         body = _get_json(f"http://127.0.0.1:{port}/")
@@ -172,6 +173,8 @@ def test_the_image_serves_the_function_and_reports_its_leftover(podman: Podman, 
         assert len(reports) == 1, logs
         assert reports[0]["severity"] == "WARNING"
         assert reports[0]["message"].startswith(f"/workspace/main.py:{LEAK_LINE} in leaky: thread 'uploader'")
+        assert reports[0]["logging.googleapis.com/sourceLocation"]["file"] == "/workspace/main.py"
+        assert reports[0]["logging.googleapis.com/labels"]["service"] == "leaky"
 
         files = podman("run", "--rm", "--network=host", "--entrypoint", "ls", image, "-A", "/workspace", timeout=60)
         assert ".venv" not in files.stdout.split() and "main.py" in files.stdout.split()
