@@ -157,3 +157,16 @@ def run_lastword(*args: str, cwd: Path | None = None, env: dict[str, str] | None
         cwd=cwd,
         env={**os.environ, **(env or {})},
     )
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``EVENTS_OUT``: the folder where the event test functions write what they received."""
+    folder = tmp_path_factory.mktemp("events-out")
+    previous = os.environ.get("EVENTS_OUT")
+    os.environ["EVENTS_OUT"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("EVENTS_OUT", None)
+    else:
+        os.environ["EVENTS_OUT"] = previous

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,18 +15,6 @@ from conftest import APPS, run_lastword
 from lastword._cli import main
 from lastword._events import SAMPLE_KINDS, sample_event
 from lastword.testing import Client
-
-
-@pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    folder = tmp_path_factory.mktemp("call-out")
-    previous = os.environ.get("EVENTS_OUT")
-    os.environ["EVENTS_OUT"] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop("EVENTS_OUT", None)
-    else:
-        os.environ["EVENTS_OUT"] = previous
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ loopback port), sync and async: what they receive, what their return becomes, ba
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,18 +15,6 @@ from lastword.testing import Client, Result
 
 EVENTS = APPS / "events.py"
 CE = {"ce-specversion": "1.0", "ce-id": "e-1", "ce-source": "//tests", "ce-type": "com.example.made"}
-
-
-@pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    folder = tmp_path_factory.mktemp("events-out")
-    previous = os.environ.get("EVENTS_OUT")
-    os.environ["EVENTS_OUT"] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop("EVENTS_OUT", None)
-    else:
-        os.environ["EVENTS_OUT"] = previous
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,18 +26,6 @@ from .conftest import lastword_warnings, line_of, wait_for_log
 
 EVENTS = Path(__file__).resolve().parents[1] / "apps" / "events.py"
 ORDER = {"customer": "ada", "items": [{"sku": "a"}]}
-
-
-@pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    folder = tmp_path_factory.mktemp("lifecycle-events")
-    previous = os.environ.get("EVENTS_OUT")
-    os.environ["EVENTS_OUT"] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop("EVENTS_OUT", None)
-    else:
-        os.environ["EVENTS_OUT"] = previous
 
 
 def _send(client: Client, target: str) -> Result:
