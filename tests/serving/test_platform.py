@@ -174,3 +174,20 @@ def test_a_worker_over_the_memory_limit_is_replaced(serve: Any) -> None:
     log = served.wait_for_log("invocation hog failed")
     assert "memory limit exceeded" in log and "over --memory 150Mi" in log
     assert _wait(lambda: served.get("/?mb=1").status_code == 200)
+
+
+def test_requests_arriving_as_the_worker_freezes_are_never_stuck(serve: Any) -> None:
+    """A request that reaches a worker just as it goes idle (around the moment the supervisor
+    freezes it) is served: the worker counts what it read, the supervisor checks the count once
+    the worker has stopped, and thaws it if anything arrived. Gaps around the freeze delay, on one
+    kept-alive connection and on new ones."""
+    import random
+
+    served = serve(APP, "--target", "hello")
+    gaps = random.Random(7)
+    with httpx.Client(base_url=served.url, timeout=5) as keep:
+        for _ in range(80):
+            time.sleep(gaps.uniform(0.0, 0.012))
+            assert keep.get("/").status_code == 200
+            time.sleep(gaps.uniform(0.0, 0.012))
+            assert httpx.get(served.url + "/", timeout=5).status_code == 200

@@ -138,6 +138,9 @@ class HttpProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self.closed:
             return  # refused: what else the client sends is not read
+        # Counted before anything else: a request read now has not begun an invocation yet, and
+        # a supervisor freezing this worker at this moment must see that it was reached.
+        self.server.on_activity()
         if self.start_expected:
             if self.pending:
                 data = self.pending + data

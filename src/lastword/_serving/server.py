@@ -44,7 +44,9 @@ class Server:
         self.draining = False
         self.listener: asyncio.AbstractServer | None = None
         self._sweeper: asyncio.TimerHandle | None = None
-        self.on_activity: Callable[[], None] | None = None
+        self.on_activity: Callable[[], None] = _nothing
+        """Called whenever a connection arrives or bytes are read (the supervisor reads the count
+        to know that a worker it is freezing was reached meanwhile)."""
 
     # --- lifetime -----------------------------------------------------------------------------
 
@@ -61,8 +63,7 @@ class Server:
 
     async def adopt(self, sock: socket.socket, conn_id: int) -> None:
         """Serve a connection the supervisor accepted."""
-        if self.on_activity is not None:
-            self.on_activity()
+        self.on_activity()
         try:
             await self.loop.connect_accepted_socket(lambda: HttpProtocol(self, conn_id), sock=sock)
         except OSError:  # the client is already gone
@@ -161,6 +162,10 @@ class Server:
             if connection.deadline and now > connection.deadline and connection.phase != ACTIVE:
                 connection.timed_out(now)
         self._sweeper = self.loop.call_later(SWEEP_INTERVAL, self._sweep)
+
+
+def _nothing() -> None:
+    return None
 
 
 async def _plain_500(cycle: Cycle) -> None:
