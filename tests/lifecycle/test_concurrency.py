@@ -74,15 +74,27 @@ def concurrent_app() -> Iterator[Any]:
 
 
 def _wait_for_children_to_end(timeout: float = 10.0) -> None:
+    """Until the work's child processes have ended (multiprocessing's own forkserver and resource
+    tracker live as long as this process: they are not the work's)."""
     import time
 
-    children = f"/proc/{os.getpid()}/task/{os.getpid()}/children"
+    def work_children() -> list[str]:
+        found = []
+        with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as listing:
+            for pid in listing.read().split():
+                try:
+                    with open(f"/proc/{pid}/cmdline") as cmdline:
+                        command = cmdline.read()
+                except OSError:
+                    continue
+                if "multiprocessing.forkserver" not in command and "resource_tracker" not in command:
+                    found.append(command.replace("\0", " "))
+        return found
+
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with open(children) as listing:
-            if not listing.read().strip():
-                break
+    while work_children() and time.monotonic() < deadline:
         time.sleep(0.02)
+    assert not work_children(), work_children()
     time.sleep(0.2)  # the process watcher notices an exit within its 50 ms interval
 
 

@@ -95,7 +95,7 @@ def everything_sync(request):
     threading.Thread(target=fan_out, name=f"outer-{tag}").start()
     ready.wait(10)
     SHARED.submit(hold, tag)
-    subprocess.Popen(["sh", "-c", f": {tag}; until [ -e {RELEASE_FILE} ]; do sleep 0.05; done"])
+    subprocess.Popen(["sh", "-c", f": {tag}; until [ -e {RELEASE_FILE} ] || [ $((i+=1)) -gt 600 ]; do sleep 0.05; done"])
     # forkserver: a forked child would inherit the pipes of other threads' subprocess.Popen calls
     PROCESSES.Process(target=crunch, args=(tag, RELEASE_FILE), name=f"crunch-{tag}").start()
     return tag
@@ -109,7 +109,7 @@ async def everything_async(request):
     loop.run_in_executor(None, hold, tag)
     asyncio.create_task(asyncio.to_thread(hold, tag), name=f"to-thread-{tag}")
     loop.call_later(20, note, tag)
-    await asyncio.create_subprocess_exec("sh", "-c", f": {tag}; until [ -e {RELEASE_FILE} ]; do sleep 0.05; done")
+    await asyncio.create_subprocess_exec("sh", "-c", f": {tag}; until [ -e {RELEASE_FILE} ] || [ $((i+=1)) -gt 600 ]; do sleep 0.05; done")
     loop.call_soon(note, tag)
     threading.Thread(target=hold, args=(tag,), name=f"from-async-{tag}").start()
     SHARED.submit(hold, tag)
