@@ -151,11 +151,18 @@ class _BackendHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class _Backend(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a caller cut off at its shutdown
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def backend() -> Iterator[str]:
     """A local HTTP backend on 127.0.0.1 for ``EVAL_BACKEND_URL``; yields its URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BackendHandler)
-    server.daemon_threads = True
+    server = _Backend(("127.0.0.1", 0), _BackendHandler)
     thread = threading.Thread(target=server.serve_forever, name="eval-backend", daemon=True)
     thread.start()
     try:
@@ -304,8 +311,9 @@ def run_runtime(
             if site not in verdict.sites:
                 verdict.sites.append(site)
             verdict.reports.append(f"log: {line[:300]}")
-    if verdict.error is None and verdict.status is not None and verdict.status >= 500 and not verdict.flagged:
-        verdict.error = f"answered {verdict.status} without a report:\n{log.read_text(errors='replace')[-2000:]}"
+    if verdict.error is None and verdict.status == 500 and not verdict.flagged:
+        # the function raised (a 5xx it returns itself, a 504 for a timeout, is its answer)
+        verdict.error = f"answered 500 without a report:\n{log.read_text(errors='replace')[-2000:]}"
     verdict.seconds = time.monotonic() - started
     return verdict
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import multiprocessing.process
 
 from .._invocation import capture_stack, current, current_work
-from . import _describe
+from . import _describe, _orphans
 from ._work import FutureWork, ProcessWork, ThreadsafeWork, ThreadWork, UnawaitedCoroutine
 
 _MISSING = object()
@@ -152,10 +152,12 @@ def _process_pool_submit(
 
 
 def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
-    original(subprocess.Popen, "__init__")(self, *args, **kwargs)
     invocation = current.get()
     if invocation is None:
+        original(subprocess.Popen, "__init__")(self, *args, **kwargs)
         return
+    begun = _orphans.prepare()
+    original(subprocess.Popen, "__init__")(self, *args, **kwargs)
     stack = capture_stack(sys._getframe(1))
     command = args[0] if args else kwargs.get("args")
     invocation.track(
@@ -165,6 +167,7 @@ def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
             lambda: self.poll() is None,
             f"{_describe.command(command)} (pid {self.pid}, subprocess.Popen)",
             stack,
+            begun,
         )
     )
 
@@ -177,9 +180,12 @@ def _mp_start(self: multiprocessing.process.BaseProcess) -> None:
         return
     stack = capture_stack(sys._getframe(1))
     what = _describe.process(self)  # start() drops the target: describe it first
+    begun = _orphans.prepare()
     start(self)
     invocation.track(
-        ProcessWork(invocation, self, self.is_alive, f"{what} (pid {self.pid}, multiprocessing)", stack)
+        ProcessWork(
+            invocation, self, self.is_alive, f"{what} (pid {self.pid}, multiprocessing)", stack, begun
+        )
     )
 
 
@@ -354,6 +360,7 @@ def uninstall() -> None:
     from ._loop import release_adopted
 
     release_adopted()
+    _orphans.release()
 
 
 def is_installed() -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._invocation import capture_stack, current, current_work, is_user_file
-from . import _describe
+from . import _describe, _orphans
 from ._hooks import is_installed, via
 from ._work import CallbackWork, ProcessWork, TaskWork, ThreadsafeWork
 
@@ -196,6 +196,7 @@ class _TrackingLoopMixin:
     async def _track_subprocess(self, started: Any, command: tuple[Any, ...]) -> Any:
         invocation = current.get()
         stack = capture_stack(sys._getframe(2)) if invocation is not None else None
+        begun = _orphans.prepare() if invocation is not None else None
         token = current.set(None)  # the loop may use subprocess.Popen underneath: count it once
         try:
             transport, protocol = await started
@@ -209,6 +210,7 @@ class _TrackingLoopMixin:
                     lambda: transport.get_returncode() is None,
                     f"{_describe.command(list(command))} (pid {transport.get_pid()}, asyncio subprocess)",
                     stack,
+                    begun,
                 )
             )
         return transport, protocol
