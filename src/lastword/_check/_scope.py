@@ -188,13 +188,18 @@ class Scope:
 
 
 def _declared_global(func: FunctionNode) -> frozenset[str]:
+    """The names of its ``global`` statements (statements only: no expression holds one)."""
     names: set[str] = set()
-    stack: list[ast.AST] = list(func.body)
+    stack: list[ast.stmt] = list(func.body)
     while stack:
         cur = stack.pop()
-        if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
         if isinstance(cur, ast.Global):
             names.update(cur.names)
-        stack.extend(ast.iter_child_nodes(cur))
+        elif not isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for field in ("body", "orelse", "finalbody"):
+                stack.extend(getattr(cur, field, ()))
+            for handler in getattr(cur, "handlers", ()):
+                stack.extend(handler.body)
+            for case in getattr(cur, "cases", ()):
+                stack.extend(case.body)
     return frozenset(names)

@@ -98,6 +98,8 @@ class LogHandlers:
         self.emits: dict[tuple[str, str], list[FunctionRef]] = {}
         """(module path, logger's global name) or (ROOT, ROOT) -> the emit methods."""
         for module in project.modules:
+            if not any(q.partition(".")[0] == "logging" for q in module.imports.values()):
+                continue  # it cannot attach a handler to a logger at import
             for stmt in module.tree.body:
                 if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     continue

@@ -153,11 +153,11 @@ def _process_pool_submit(
 
 def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
     invocation = current.get()
-    if invocation is None:
+    with _orphans.spawning() as begun:  # any child of this process: not an orphan it adopted
         original(subprocess.Popen, "__init__")(self, *args, **kwargs)
+        begun.pid = self.pid
+    if invocation is None:
         return
-    begun = _orphans.prepare()
-    original(subprocess.Popen, "__init__")(self, *args, **kwargs)
     stack = capture_stack(sys._getframe(1))
     command = args[0] if args else kwargs.get("args")
     invocation.track(
@@ -167,7 +167,7 @@ def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
             lambda: self.poll() is None,
             f"{_describe.command(command)} (pid {self.pid}, subprocess.Popen)",
             stack,
-            begun,
+            begun.at,
         )
     )
 
@@ -176,15 +176,19 @@ def _mp_start(self: multiprocessing.process.BaseProcess) -> None:
     start = original(_owner("multiprocessing.process", "BaseProcess"), "start")
     invocation = current.get()
     if invocation is None:
-        start(self)
+        with _orphans.spawning() as begun:
+            start(self)
+            begun.pid = self.pid
         return
     stack = capture_stack(sys._getframe(1))
     what = _describe.process(self)  # start() drops the target: describe it first
-    begun = _orphans.prepare()
-    start(self)
+    with _orphans.spawning() as begun:
+        start(self)
+        begun.pid = self.pid
     invocation.track(
         ProcessWork(
-            invocation, self, self.is_alive, f"{what} (pid {self.pid}, multiprocessing)", stack, begun
+            invocation, self, self.is_alive, f"{what} (pid {self.pid}, multiprocessing)", stack,
+            begun.at,
         )
     )
 

@@ -196,10 +196,11 @@ class _TrackingLoopMixin:
     async def _track_subprocess(self, started: Any, command: tuple[Any, ...]) -> Any:
         invocation = current.get()
         stack = capture_stack(sys._getframe(2)) if invocation is not None else None
-        begun = _orphans.prepare() if invocation is not None else None
         token = current.set(None)  # the loop may use subprocess.Popen underneath: count it once
         try:
-            transport, protocol = await started
+            with _orphans.spawning() as begun:
+                transport, protocol = await started
+                begun.pid = transport.get_pid()
         finally:
             current.reset(token)
         if invocation is not None and stack is not None:
@@ -210,7 +211,7 @@ class _TrackingLoopMixin:
                     lambda: transport.get_returncode() is None,
                     f"{_describe.command(list(command))} (pid {transport.get_pid()}, asyncio subprocess)",
                     stack,
-                    begun,
+                    begun.at,
                 )
             )
         return transport, protocol

@@ -3,7 +3,7 @@ forks twice.
 
 Such a grandchild outlives the child lastword tracked (the shell has exited, ``subprocess.run``
 returned), so the child's own work is over while the process it started runs on after the response.
-On Linux, once the process starts a tracked child, it becomes a *child subreaper*
+On Linux, once an invocation starts a child, the process becomes a *child subreaper*
 (``PR_SET_CHILD_SUBREAPER``): a descendant orphaned by its parent's exit is then re-parented to this
 process instead of to init, where lastword can see it. When an invocation that ran a child process
 is settled, a child of this process that lastword did not start (not a tracked child) and that
@@ -22,7 +22,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
+
+from .._invocation import current
 
 if TYPE_CHECKING:
     from .._invocation import Invocation, Work
@@ -35,27 +38,47 @@ _lock = threading.Lock()
 _reaping = False
 """This process made itself a child subreaper (and gives that back in :func:`release`)."""
 _direct: set[int] = set()
-"""Pids of the children lastword tracked (started by this process, not orphans)."""
+"""Pids of the children this process started through ``Popen`` or ``multiprocessing`` (not
+orphans), while the hooks are installed."""
 _adopted: set[int] = set()
 """Pids already claimed by an invocation."""
+_spawning = 0
+"""Children being started right now (their pids not known yet)."""
+_SPAWN_WAIT = 0.02
+"""Seconds :func:`find` waits at most for children being started."""
 
 
-def prepare() -> float:
-    """A child process is about to be started for an invocation: adopt what it may leave behind
-    (from now on). Returns the time, on the clock process start times use."""
-    global _reaping
-    if not _reaping and sys.platform.startswith("linux"):
+class Spawn:
+    """One child being started (see :func:`spawning`): when, and its pid once known."""
+
+    __slots__ = ("at", "pid")
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.pid: int | None = None
+
+
+@contextlib.contextmanager
+def spawning() -> Iterator[Spawn]:
+    """Around starting a child process (set ``.pid`` once started): while one is being started,
+    :func:`find` waits (briefly) for its pid, so that it is never taken for an orphan."""
+    global _reaping, _spawning
+    if current.get() is not None and not _reaping and sys.platform.startswith("linux"):
         with _lock:
-            if not _reaping:
+            if not _reaping:  # the first child of an invocation: adopt what children leave
                 _reaping = _prctl_subreaper(1)
-    return _boot_clock()
-
-
-def started(pid: int | None) -> None:
-    """A tracked child was started: it is not an orphan."""
-    if pid:
+    spawn = Spawn(clock())
+    with _lock:
+        _spawning += 1
+    try:
+        yield spawn
+    finally:
         with _lock:
-            _direct.add(pid)
+            _spawning -= 1
+            if spawn.pid:
+                _direct.add(spawn.pid)
+                if len(_direct) > 1024:  # forget the children that are gone
+                    _direct.intersection_update(_children())
 
 
 def release() -> None:
@@ -82,13 +105,16 @@ def find(invocation: Invocation) -> list[Work]:
     ]
     if not exited:
         return []
+    deadline = time.monotonic() + _SPAWN_WAIT
+    while _spawning and time.monotonic() < deadline:
+        time.sleep(0.0005)  # another thread is starting a child: learn its pid first
     children = _children()
     with _lock:
         _direct.intersection_update(children)
         _adopted.intersection_update(children)
         unknown = children - _direct - _adopted
     found: list[Work] = []
-    now = _boot_clock()
+    now = clock()
     for pid in sorted(unknown):
         state, begun = _stat(pid)
         if begun is None:
@@ -137,9 +163,10 @@ def _prctl_subreaper(value: int) -> bool:
         return False
 
 
-def _boot_clock() -> float:
-    clock = getattr(time, "CLOCK_BOOTTIME", None)
-    return time.clock_gettime(clock) if clock is not None else time.monotonic()
+def clock() -> float:
+    """Seconds since boot: the clock process start times (``/proc/PID/stat``) are on."""
+    boot = getattr(time, "CLOCK_BOOTTIME", None)
+    return time.clock_gettime(boot) if boot is not None else time.monotonic()
 
 
 def _children() -> set[int]:

@@ -7,13 +7,16 @@ thread or task is *doing* decides what it is, whoever wrote it:
 
 - ``idle``: blocked waiting for new input (``queue.Queue.get``, ``SimpleQueue.get``, a
   ``Condition`` wait, an untimed ``Event.wait``, an idle event loop's selector,
-  ``asyncio.Queue.get``, ``asyncio.Event``/``Condition.wait``). Nothing of this request is left
-  in it: it is a *service*, never a leftover.
+  ``asyncio.Queue.get``, ``asyncio.Event``/``Condition.wait`` awaited by the task's own coroutine
+  or the user's code). Nothing of this request is left in it: it is a *service*, never a leftover.
 - ``waiting``: blocked on something that ends by itself or when other work ends: a sleep, a timer
-  (``Event.wait(timeout)``), a result (``Future.result``, ``Thread.join``, ``Queue.join``), a
-  lock, I/O. It has work in flight: a leftover.
-- ``running``: executing code (a task: ready to run). It may be about to finish, or to go back to
-  waiting for its next item: the lifecycle gives it a moment before judging it.
+  (``Event.wait(timeout)``; a timed ``Queue.get`` collecting a batch, items taken but not done),
+  a result (``Future.result``, ``Thread.join``, ``Queue.join``), a lock, I/O (also an
+  ``asyncio.Event`` a library call waits on inside, as httpx and anyio do for their sockets).
+  It has work in flight: a leftover.
+- ``running``: executing code (a task: ready to run; a consumer whose next item has arrived).
+  It may be about to finish, or to go back to waiting for its next item: the lifecycle gives it
+  a moment before judging it.
 
 Infrastructure is made once: when the same line starts the same kind of service again while the
 first one is still alive, it is a leak, reported like any leftover. :class:`Services` remembers

@@ -189,11 +189,7 @@ class ProcessWork(Work):
         super().__init__(invocation, description, stack)
         self.handle = process
         self._poll = poll
-        pid = getattr(process, "pid", None)
-        if pid is None and hasattr(process, "get_pid"):  # an asyncio subprocess transport
-            pid = process.get_pid()
-        _orphans.started(pid if isinstance(pid, int) else None)
-        self.boot_started = begun if begun is not None else _orphans.prepare()
+        self.boot_started = begun if begun is not None else _orphans.clock()
         """Just before it started, on the clock of process start times (see :mod:`._orphans`)."""
 
     def running(self) -> bool:
