@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 # Every standard-library entry point the hooks may replace, named here independently of the
 # hooks' own table, so that a patch uninstall() forgets fails this test.
 ENTRY_POINTS = textwrap.dedent(
@@ -172,3 +174,32 @@ def test_modules_imported_later_are_patched_when_imported() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [[], True, True]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux child subreaper")
+def test_the_child_subreaper_is_given_back(tmp_path: Path) -> None:
+    """A function that runs a child process makes the process adopt what its children leave behind
+    (to report it); the last in-process client's close gives that back."""
+    source = tmp_path / "main.py"
+    source.write_text(
+        "import subprocess\n"
+        "def run(request):\n"
+        "    subprocess.run(['true'], check=True)\n"
+        "    return 'ok'\n"
+    )
+    data = _run(
+        f"""
+        import ctypes, json
+        def subreaper():
+            value = ctypes.c_int(-1)
+            ctypes.CDLL(None).prctl(37, ctypes.byref(value), 0, 0, 0)  # PR_GET_CHILD_SUBREAPER
+            return value.value
+        from lastword.testing import Client
+        before = subreaper()
+        with Client({str(source)!r}, target="run") as client:
+            status = client.get("/").status
+            during = subreaper()
+        print(json.dumps({{"status": status, "before": before, "during": during, "after": subreaper()}}))
+        """
+    )
+    assert data == {"status": 200, "before": 0, "during": 1, "after": 0}

@@ -70,19 +70,49 @@ _LIBRARY_DIRS = tuple(
     )
 )
 _user_file_cache: dict[str, bool] = {}
+_vendored_dirs: tuple[str, ...] = ()
+"""Folders inside the function's folder that are on ``sys.path`` themselves (see :func:`note_source_folder`)."""
 
 
 def is_user_file(filename: str) -> bool:
-    """True for the user's own source files: not lastword, not the standard library, not installed."""
+    """True for the user's own source files: not lastword, not the standard library, not installed
+    (nor vendored into the function's folder)."""
     known = _user_file_cache.get(filename)
     if known is None:
         known = not (
             filename.startswith("<")
             or filename.startswith(LASTWORD_DIR)
             or filename.startswith(_LIBRARY_DIRS)
+            or (_vendored_dirs and filename.startswith(_vendored_dirs))
         )
         _user_file_cache[filename] = known
     return known
+
+
+def note_source_folder(folder: str) -> None:
+    """The function is loaded from ``folder``: a folder inside it that is on ``sys.path`` itself
+    (``PYTHONPATH=lib``, where ``pip install -t lib`` vendors the dependencies) is an import root of
+    its own, whose modules are imported by their own names (``google.cloud...``, not
+    ``lib.google.cloud...``): installed libraries, like site-packages, not the function's code."""
+    global _vendored_dirs
+    _source_folders.add(os.path.abspath(folder) + os.sep)
+    on_path = {os.path.abspath(p) + os.sep for p in sys.path if p}
+    _vendored_dirs = tuple(
+        sorted(
+            (
+                p
+                for p in on_path - _source_folders
+                if any(p.startswith(root) for root in _source_folders)
+            ),
+            key=len,
+            reverse=True,
+        )
+    )
+    _user_file_cache.clear()
+
+
+_source_folders: set[str] = set()
+"""The folders functions were loaded from in this process (one, except in a test process)."""
 
 
 RawFrame = tuple[str, int, str, None]

@@ -120,6 +120,10 @@ class Lifecycle:
                 for work in handed_off:
                     if work.running():
                         self.outliving.add(work)
+        if any(w.kind == "child process" for w in invocation.work):
+            from ._tracking import find_orphans
+
+            find_orphans(invocation)  # what its child processes left running when they exited
         if invocation.unawaited():
             invocation.left = invocation.leftovers()
             invocation.outcome = "unawaited-coroutine"

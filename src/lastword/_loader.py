@@ -143,6 +143,9 @@ def import_source(source: Path) -> ModuleType:
     folder = str(source.parent)
     if folder not in sys.path:
         sys.path.insert(0, folder)
+    from ._invocation import note_source_folder
+
+    note_source_folder(folder)
     spec = importlib.util.spec_from_file_location(name, source)
     if spec is None or spec.loader is None:  # pragma: no cover - a .py file always has a spec
         raise SourceNotFound(f"{source} cannot be imported as a Python module")

@@ -49,7 +49,7 @@ def test_the_set_is_balanced_enough_to_measure() -> None:
 
 def test_every_function_imports() -> None:
     """Each module imports cleanly (warnings are errors) with functions/ and functions/lib on the path."""
-    pytest.importorskip("aiohttp", reason="two functions use aiohttp, not in the test extras")
+    pytest.importorskip("aiohttp", reason="two functions use aiohttp (in the test extras)")
     names = sorted(path.stem for path in FUNCTIONS.glob("*.py"))
     script = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(FUNCTIONS), str(FUNCTIONS / "lib")])}

@@ -131,3 +131,35 @@ def test_import_time_work_is_not_attributed(client: Any) -> None:
     result = client(SYNC_APP, "future_result").get("/?tag=t-imp")
     assert result.report is not None and result.report.leftovers == ()
     time.sleep(0)
+
+
+def test_dependencies_vendored_into_the_function_folder_are_libraries(serve: Any, tmp_path: Path) -> None:
+    """``pip install -t vendor`` with ``PYTHONPATH=vendor``: the vendored SDK's frames are a
+    library's, so the report names the user's call into it, not the SDK's own thread start."""
+    import json
+
+    app = tmp_path / "app"
+    (app / "vendor" / "fakesdk").mkdir(parents=True)
+    (app / "vendor" / "fakesdk" / "__init__.py").write_text(
+        "import threading, time\n"
+        "class Client:\n"
+        "    def send(self, item):\n"
+        "        worker = threading.Thread(target=time.sleep, args=(0.5,), name='fakesdk-sender')\n"
+        "        worker.start()\n"
+    )
+    (app / "main.py").write_text(
+        "import fakesdk\n"
+        "client = fakesdk.Client()\n"
+        "def handler(request):\n"
+        "    client.send('event')\n"
+        "    return 'sent'\n"
+    )
+    served = serve(
+        app / "main.py", "--target", "handler", "--background", "error",
+        env={"PYTHONPATH": str(app / "vendor"), "LASTWORD_REPORT_HEADER": "1"},
+    )
+    response = served.get("/")
+    assert response.status_code == 500
+    (work,) = json.loads(response.headers["x-lastword-report"])["leftovers"]
+    assert work["kind"] == "thread" and "fakesdk-sender" in work["description"]
+    assert work["site"] == f"{app / 'main.py'}:4"

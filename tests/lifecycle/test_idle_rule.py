@@ -162,6 +162,70 @@ def test_states_of_threads_and_tasks() -> None:
     asyncio.run(tasks())
 
 
+def test_a_batching_worker_holding_items_waits_on_a_timer() -> None:
+    """A consumer collecting a batch (``get(timeout=...)`` while an item it took is not done yet, as
+    Segment's and Cloud Logging's workers do) will work on it when the time is up: not idle. The same
+    timed get with nothing taken, or an untimed one, is idle."""
+    import queue
+    import threading
+    import time
+
+    from lastword._tracking._services import thread_state
+
+    def collect(source: queue.Queue[Any]) -> None:
+        items = [source.get()]
+        while items[-1] is not None:
+            items.append(source.get(timeout=30))
+
+    holding: queue.Queue[Any] = queue.Queue()
+    holding.put("event")  # taken, not done: it is in the batch
+    idle: queue.Queue[Any] = queue.Queue()
+    idle.put("event")
+    idle.get()
+    idle.task_done()  # taken and done
+    threads = {
+        "holding": threading.Thread(target=collect, args=(holding,), daemon=True),
+        "idle": threading.Thread(target=lambda: idle.get(timeout=30), daemon=True),
+    }
+    for thread in threads.values():
+        thread.start()
+    try:
+        time.sleep(0.2)
+        frames = sys._current_frames()
+        assert thread_state(frames[threads["holding"].ident]) == "waiting"
+        assert thread_state(frames[threads["idle"].ident]) == "idle"
+    finally:
+        holding.put(None)
+        idle.put(None)
+        for thread in threads.values():
+            thread.join(5)
+
+
+def test_a_consumer_whose_item_has_arrived_is_running() -> None:
+    """Blocked in ``SimpleQueue.get`` with an item already in the queue: it has not woken up yet
+    (the interpreter has not handed it the GIL), and is about to work on it."""
+    import queue
+    import threading
+    import time
+
+    from lastword._tracking._services import thread_state
+
+    simple: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    consumer = threading.Thread(target=lambda: simple.get(), daemon=True)
+    consumer.start()
+    time.sleep(0.1)
+    assert thread_state(sys._current_frames()[consumer.ident]) == "idle"
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(5.0)  # this thread keeps the GIL: the consumer cannot return from get
+    try:
+        simple.put("item")
+        state = thread_state(sys._current_frames()[consumer.ident])
+    finally:
+        sys.setswitchinterval(interval)
+    consumer.join(5)
+    assert state == "running"
+
+
 @pytest.fixture(autouse=True)
 def _module_on_path() -> None:
     """lc_consumers is imported by the in-process server (its folder on sys.path)."""

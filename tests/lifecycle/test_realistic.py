@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -141,6 +142,9 @@ def upstream() -> Iterator[str]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:  # noqa: N802 - the http.server protocol
+            delay = parse_qs(urlsplit(self.path).query).get("delay")
+            if delay:
+                time.sleep(float(delay[0]))
             self.send_response(200)
             self.send_header("content-length", "2")
             self.end_headers()
@@ -149,7 +153,13 @@ def upstream() -> Iterator[str]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            pass  # a caller cut off when its server stopped
+
+    server = Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -164,3 +174,35 @@ def test_httpx_client_per_request_is_clean(client: Any, upstream: str) -> None:
         assert result.status == 200, result.report
         assert result.json() == {"status": 200}
         assert result.report.clean
+
+
+def test_a_task_left_inside_an_httpx_call_is_reported(client: Any, upstream: str) -> None:
+    """httpx (through anyio) waits for its connection and for the answer on an asyncio.Event deep
+    inside the call: the task making the call waits for its result, it is not an idle worker."""
+    result = client(ASYNC, "httpx_request_left", background="error").get(
+        f"/?url={upstream}%3Fdelay%3D0.5"
+    )
+    assert result.status == 500
+    line = line_of(ASYNC, "httpx_request_left", "asyncio.create_task(")
+    fetches = [w for w in result.report.leftovers if w.description.startswith("_fetch(")]
+    assert [(w.kind, w.site) for w in fetches] == [("asyncio task", f"{ASYNC}:{line}")]
+
+
+def test_a_task_still_reading_its_answer_after_a_wait_gave_up_is_reported(
+    client: Any, upstream: str
+) -> None:
+    result = client(ASYNC, "httpx_wait_gave_up", background="error").get(
+        f"/?url={upstream}%3Fdelay%3D1"
+    )
+    assert result.status == 500
+    line = line_of(ASYNC, "httpx_wait_gave_up", "asyncio.create_task(")
+    (work,) = result.report.leftovers  # connected long ago: only the task itself is left
+    assert work.description.startswith("_fetch(") and work.site == f"{ASYNC}:{line}"
+
+
+def test_httpx_calls_gathered_are_clean(client: Any, upstream: str) -> None:
+    result = client(ASYNC, "httpx_requests_gathered", background="error").get(
+        f"/?url={upstream}%3Fdelay%3D0.1"
+    )
+    assert (result.status, result.json()) == (200, {"codes": [200, 200, 200]}), result.report
+    assert result.report.clean

@@ -186,7 +186,17 @@ def _callback(flow: HookFlow, site: Site, row: Known) -> Val | None:
 
 def _thread(flow: HookFlow, site: Site, row: Known) -> Val | None:
     if row.effect is Effect.THREAD:
-        return _new(flow, THREAD, site, live=False, row=row)
+        val = _new(flow, THREAD, site, live=False, row=row)
+        target = next((kw.value for kw in site.node.keywords if kw.arg == "target"), None)
+        queue = flow.consumed_queue(target) if target is not None else None
+        if queue is not None:
+            for item_id in val[0]:
+                flow.items[item_id].queue = queue
+                flow.items[item_id].fix = (
+                    f"call `{queue}.join()` before returning, once what the function hands to "
+                    f"this thread is on `{queue}` (the thread works through that queue)"
+                )
+        return val
     for kw in site.node.keywords:
         wanted = K.QUIET_WITH.get(kw.arg or "")
         if wanted and last_name(kw.value) == wanted:
@@ -206,8 +216,12 @@ def _spawn(flow: HookFlow, site: Site, row: Known) -> Val | None:
 
 
 def _shell(flow: HookFlow, site: Site, row: Known) -> Val | None:
-    if site.node.args and _backgrounds(site.node.args[0]):
-        return _new(flow, PROCESS, site)
+    command = site.node.args[0] if site.node.args else None
+    if isinstance(command, ast.Name):  # command = f"... &"; subprocess.run(command, shell=True)
+        if any(_backgrounds(value) for value in flow.assigned(command.id)):
+            return _new(flow, PROCESS, site, row=row)
+    elif command is not None and _backgrounds(command):
+        return _new(flow, PROCESS, site, row=row)
     return None
 
 
@@ -243,6 +257,10 @@ def _shutdown(flow: HookFlow, site: Site, row: Known) -> Val | None:
     if not (isinstance(wait, ast.Constant) and wait.value is False):
         done = [i for i, it in enumerate(flow.items) if it.executor == site.recv_key]
         flow.settle(done, True)
+        if site.meth == "join" and site.recv_key is not None:
+            # queue.join(): what was put on it is done by the threads that consume it
+            fed = [i for i in flow.state.live if flow.items[i].queue == site.recv_key]
+            flow.settle(fed, True)
         if site.meth == "shutdown":
             flow.settle(site.recv_val[0], True)
     return EMPTY if site.meth == "shutdown" else None
@@ -281,6 +299,29 @@ def _sync(flow: HookFlow, site: Site, row: Known) -> Val | None:
     return EMPTY
 
 
+def _queue(flow: HookFlow, site: Site, row: Known) -> Val | None:
+    flow.consume(site.args)
+    key = id(row)
+    if any(flow.items[i].worker == key for i in flow.state.live):
+        return EMPTY  # one report per function and library: the first call that feeds it
+    item_id = flow.new_item(THREAD, site.node, short(site.node))
+    item = flow.items[item_id]
+    item.worker = key
+    item.detail = (
+        "what this call hands to the library's worker thread is done by that thread, after "
+        "the response"
+    )
+    item.fix = row.fix
+    return EMPTY
+
+
+def _flush(flow: HookFlow, site: Site, row: Known) -> Val | None:
+    name = (site.qual or site.meth or "").rsplit(".", 1)[-1]
+    fed = {id(r) for r in K.ROWS if r.effect is Effect.QUEUE and name in r.flushes}
+    flow.settle([i for i in flow.state.live if flow.items[i].worker in fed], True)
+    return EMPTY
+
+
 EFFECTS: dict[Effect, Handler] = {
     Effect.RUN: _run,
     Effect.TASK: _task,
@@ -312,4 +353,6 @@ EFFECTS: dict[Effect, Handler] = {
     Effect.ON_CLOSE: _on_close,
     Effect.BEFORE_RESPONSE: _before_response,
     Effect.SYNC: _sync,
+    Effect.QUEUE: _queue,
+    Effect.FLUSH: _flush,
 }

@@ -21,7 +21,12 @@ class CallFlow(HookFlow):
     """Evaluating calls: the effect of known APIs, methods of started work, user code."""
 
     def call(self, node: ast.Call) -> Val:
-        site = self.site(node)
+        telling = self.only_tells(node)
+        self.telling += telling
+        try:
+            site = self.site(node)
+        finally:
+            self.telling -= telling
         if site.meth is not None and self.analysis.workers:
             self.feed_worker(site)
         known = self.known(site)
@@ -102,13 +107,30 @@ class CallFlow(HookFlow):
         if isinstance(func, ast.Name) and site.qual is None and func.id in BUILTINS:
             if func.id in K.TERMINAL_BUILTINS:
                 self.state.reachable = False
-            elif func.id == "len":
-                self.settle_checked(args)  # len(not_done) after a wait with a timeout
+            elif func.id == "len" and not self.telling:
+                # len(not_done) after a wait with a timeout, where the code decides something
+                # with it (a test, the response); a count that is only printed or logged is not
+                self.settle_checked(args)
             return EMPTY  # str(coro), print(task), ... do not run anything
         if meth in K.LOG_METHODS and site.recv is not None and last_name(site.recv) in K.LOG_NAMES:
+            if self.analysis.log_handlers:
+                # the handlers' emit(record) runs here, in the request
+                emitting = ast.copy_location(ast.Call(node.func, [], []), node)
+                for emit in self.analysis.log_handlers.of_call(self.module, site.recv):
+                    self.user_call(emitting, emit, [], {})
             return EMPTY
         self.consume(args)
         return EMPTY
+
+    def only_tells(self, node: ast.Call) -> int:
+        """1 for ``print(...)`` and a log call (``logger.info(...)``): their arguments are
+        said, not acted upon."""
+        func = node.func
+        if isinstance(func, ast.Name):
+            return int(func.id == "print" and "print" not in self.local_funcs)
+        if isinstance(func, ast.Attribute) and func.attr in K.LOG_METHODS:
+            return int(last_name(func.value) in K.LOG_NAMES)
+        return 0
 
     def feed_worker(self, site: Site) -> None:
         """A call that hands work to a module-level worker thread (``tracer.start_span``

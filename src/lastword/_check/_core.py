@@ -70,6 +70,8 @@ class FlowCore(Scope):
         self.timed: list[set[int]] = []
         self.timeout_blocks: list[bool] = []  # ``async with asyncio.timeout()``; True: quiet
         self.comprehensions = 0
+        self.telling = 0
+        """Inside the arguments of a print or log call: what is computed there is only said."""
         self.generator = is_generator(self.node)
         self.is_async = isinstance(self.node, ast.AsyncFunctionDef) and not self.generator
 
@@ -232,6 +234,13 @@ class FlowCore(Scope):
             cache = self.analysis.settle_cache
             if any(n is not self.node and settles_key(n, owner, cache) for n in nodes):
                 return True
+            queue = self.items[item_id].queue
+            if owner == head and queue is not None and any(
+                n is not self.node and _joins(n, queue) for n in nodes
+            ):
+                # A worker thread kept in a module global, consuming a queue that a function of
+                # the module joins: what a request puts on the queue is done when it returns.
+                return True
         return False
 
 
@@ -240,6 +249,17 @@ def all_functions(module: ModuleInfo) -> list[FunctionNode]:
     for cls in module.classes.values():
         out.extend(module.methods(cls).values())
     return out
+
+
+def _joins(func: FunctionNode, queue: str) -> bool:
+    """Does this function call ``queue.join()``?"""
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "join"
+        and dotted(node.func.value) == queue
+        for node in ast.walk(func)
+    )
 
 
 def _mentions(node: ast.AST, key: str) -> bool:

@@ -46,6 +46,11 @@ class Effect(enum.Enum):
     ON_CLOSE = "attaches a callback that runs when the response is closed, after it was sent"
     BEFORE_RESPONSE = "attaches a callback that runs before the response is sent"
     SYNC = "does its work before returning: nothing is left running"
+    QUEUE = (
+        "hands work to a worker thread the library started (on first use): it is done after "
+        "the response unless flushed"
+    )
+    FLUSH = "waits until what was handed to the library's worker thread (QUEUE rows naming it) is done"
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,8 @@ class Known:
     queues_on: tuple[str, ...] = ()
     """... on receivers whose name contains one of these (lower case; empty: any) ..."""
     flushes: tuple[str, ...] = ()
-    """... and the methods (of any receiver) that push that work out before returning."""
+    """... and the methods (of any receiver) that push that work out before returning. For a
+    QUEUE row: the names of the calls (FLUSH rows) that do."""
     source: str = ""
     """Where the behaviour is documented (for whoever maintains the row)."""
 

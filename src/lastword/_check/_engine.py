@@ -8,7 +8,7 @@ from ._entrypoints import HTTP, EntryPoint
 from ._flow import FunctionFlow
 from ._project import FunctionRef, Project
 from ._work import Report, Summary, is_generator, param_names
-from ._workers import Workers
+from ._workers import LogHandlers, Workers
 
 
 class Engine:
@@ -23,6 +23,7 @@ class Engine:
         self.settle_cache: dict[tuple[int, str], bool] = {}
         self.hooks: set[tuple[int, str]] = set()
         self.workers = Workers(project)
+        self.log_handlers = LogHandlers(project)
 
     def run_entry(self, entry: EntryPoint) -> None:
         self.entry_name = entry.name

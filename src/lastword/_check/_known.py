@@ -20,6 +20,8 @@ _OTEL_FIX = (
     "call force_flush() (or shutdown()) on it, or on the provider it was given to, before "
     "returning (it exports from a worker thread)"
 )
+_SEGMENT_CALLS = ("track", "identify", "page", "screen", "group", "alias")
+_SEGMENT_CLIENT = ("segment.analytics.Client", "segment.analytics.client.Client")
 _QUERY_METHODS = (
     "where", "order_by", "limit", "limit_to_last", "offset", "select",
     "start_at", "start_after", "end_at", "end_before",
@@ -118,6 +120,8 @@ ROWS: tuple[Known, ...] = (
             "os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
             "subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput",
         ),
+        fix="drop the `&` at the end of the command line (the shell returns at once and the "
+        "command runs on), or make the shell wait for it (`cmd & wait`)",
     ),
     # -- never returning -------------------------------------------------------------
     Known(
@@ -236,6 +240,25 @@ ROWS: tuple[Known, ...] = (
     ),
     Known(E.HOLD, methods=("add_span_processor", "add_log_record_processor"), on_work=False),
     Known(E.HOLD, names=("opentelemetry.sdk.metrics.MeterProvider",)),
+    # -- Segment (analytics-python) -------------------------------------------------
+    Known(
+        E.QUEUE,
+        names=tuple(f"segment.analytics.{call}" for call in _SEGMENT_CALLS),
+        methods=_SEGMENT_CALLS,
+        on=_SEGMENT_CLIENT,
+        flushes=("flush", "shutdown", "join"),
+        fix="call analytics.flush() (client.flush()) before returning: it blocks until the "
+        "queued messages are uploaded",
+        source="segment.com/docs/connections/sources/catalog/libraries/server/python: track() "
+        "and the other calls put the message on a queue that a consumer thread uploads in "
+        "batches; flush() blocks until the queue is empty",
+    ),
+    Known(
+        E.FLUSH,
+        names=tuple(f"segment.analytics.{call}" for call in ("flush", "shutdown", "join")),
+        methods=("flush", "shutdown", "join"),
+        on=_SEGMENT_CLIENT,
+    ),
     # -- Google Cloud Logging --------------------------------------------------------
     Known(
         E.THREAD_RUNNING,

@@ -24,6 +24,39 @@ class Scope:
         self.local_funcs: dict[str, FunctionNode] = {}
         self.local_imports: dict[str, str] = {}
         self.local_names: set[str] = set()
+        self.declared_global = _declared_global(self.node)
+        """Names of the ``global`` statements of this function: assigning them sets a global."""
+
+    def consumed_queue(self, target: ast.expr) -> str | None:
+        """The module-level queue a thread's target consumes (``item = jobs.get()`` ...
+        ``jobs.task_done()``): the thread is that queue's worker."""
+        ref = self.resolve_call(target)
+        if not isinstance(ref, FunctionRef) or ref.module is not self.module:
+            return None
+        got: set[str] = set()
+        done: set[str] = set()
+        for node in ast.walk(ref.node):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                key = dotted(node.func.value)
+                if key is not None and node.func.attr in ("get", "task_done"):
+                    (got if node.func.attr == "get" else done).add(key)
+        found = sorted(k for k in got & done if k in self.module.global_types)
+        return found[0] if found else None
+
+    def assigned(self, name: str) -> list[ast.expr]:
+        """The values this function assigns to the local ``name`` (``name = ...``)."""
+        values: list[ast.expr] = []
+        stack: list[ast.AST] = list(self.node.body)
+        while stack:
+            cur = stack.pop()
+            if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(cur, (ast.Assign, ast.AnnAssign)) and cur.value is not None:
+                targets = cur.targets if isinstance(cur, ast.Assign) else [cur.target]
+                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                    values.append(cur.value)
+            stack.extend(ast.iter_child_nodes(cur))
+        return values
 
     def qual(self, node: ast.expr) -> str | None:
         """The qualified name of a name or attribute chain, through imports (local ones
@@ -152,3 +185,21 @@ class Scope:
         if qual is None:
             return None
         return self.project.resolve(qual, self.module)
+
+
+def _declared_global(func: FunctionNode) -> frozenset[str]:
+    """The names of its ``global`` statements (statements only: no expression holds one)."""
+    names: set[str] = set()
+    stack: list[ast.stmt] = list(func.body)
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, ast.Global):
+            names.update(cur.names)
+        elif not isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for field in ("body", "orelse", "finalbody"):
+                stack.extend(getattr(cur, field, ()))
+            for handler in getattr(cur, "handlers", ()):
+                stack.extend(handler.body)
+            for case in getattr(cur, "cases", ()):
+                stack.extend(case.body)
+    return frozenset(names)

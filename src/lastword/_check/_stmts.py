@@ -105,7 +105,8 @@ class StmtFlow(ExprFlow):
     def bind(self, target: ast.expr, val: Val, value: ast.expr | None) -> None:
         ids, collective = val
         if isinstance(target, ast.Name):
-            self.local_names.add(target.id)
+            if target.id not in self.declared_global:
+                self.local_names.add(target.id)
             if not self.comprehensions:
                 for names, _ in self.elements:
                     names.discard(target.id)

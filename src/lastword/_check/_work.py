@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from ._project import FunctionNode, FunctionRef, ModuleInfo, Project
-    from ._workers import Workers
+    from ._workers import LogHandlers, Workers
 
 TASK = "task"
 CALLBACK = "callback"
@@ -93,6 +93,7 @@ class Item:
     in_thread: bool = False  # runs in a thread: cancelling its future or task does not stop it
     bounded: bool = False  # waited for with a timeout that can give up: a check settles it
     worker: int | None = None  # handed to a module-level worker thread (see _workers)
+    queue: str | None = None  # a thread whose target consumes this module-level queue
     detail: str = ""
     fix: str = ""
 
@@ -143,6 +144,7 @@ class Analysis(Protocol):
     entry_name: str
     settle_cache: dict[tuple[int, str], bool]
     workers: Workers
+    log_handlers: LogHandlers
 
     def summary(self, ref: FunctionRef) -> Summary: ...
 

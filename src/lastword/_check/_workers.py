@@ -1,6 +1,7 @@
 """Objects with a worker thread created when a module is imported (a batch span processor, a
 logging handler with a background transport), which requests feed: what a request hands
-them is done by their thread after the response, unless the request flushes them."""
+them is done by their thread after the response, unless the request flushes them. And the
+application's own logging handlers attached at import, whose ``emit`` a log call runs."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from dataclasses import dataclass
 
 from . import _known as K
 from ._effects import Known
-from ._names import last_name
-from ._project import ModuleInfo, Project
+from ._names import dotted, last_name
+from ._project import ClassRef, FunctionRef, ModuleInfo, Project
 from ._work import short
 
 
@@ -81,3 +82,87 @@ def _quiet(node: ast.Call) -> bool:
     return any(
         last_name(kw.value) == K.QUIET_WITH.get(kw.arg or "") for kw in node.keywords
     )
+
+
+ROOT = ""
+"""The root logger's key in :class:`LogHandlers` (every logger's records reach it)."""
+
+
+class LogHandlers:
+    """The application's own logging handlers (``class H(logging.Handler)`` with an ``emit``)
+    attached when a module is imported: a log call on their logger runs their ``emit``, in the
+    request, so what ``emit`` starts (a thread posting the record) is the request's work."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.emits: dict[tuple[str, str], list[FunctionRef]] = {}
+        """(module path, logger's global name) or (ROOT, ROOT) -> the emit methods."""
+        for module in project.modules:
+            if not any(q.partition(".")[0] == "logging" for q in module.imports.values()):
+                continue  # it cannot attach a handler to a logger at import
+            for stmt in module.tree.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    continue
+                for node in ast.walk(stmt):
+                    if isinstance(node, ast.Call):
+                        self._attach(module, node)
+
+    def __bool__(self) -> bool:
+        return bool(self.emits)
+
+    def _attach(self, module: ModuleInfo, call: ast.Call) -> None:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "addHandler" and call.args:
+            logger = self._logger(module, func.value)
+            handlers = [call.args[0]]
+        elif module.qualify(func) == "logging.basicConfig":
+            logger = (ROOT, ROOT)
+            given = next((kw.value for kw in call.keywords if kw.arg == "handlers"), None)
+            handlers = list(given.elts) if isinstance(given, (ast.List, ast.Tuple)) else []
+        else:
+            return
+        if logger is None:
+            return
+        for handler in handlers:
+            emit = self._emit(module, handler)
+            if emit is not None:
+                self.emits.setdefault(logger, []).append(emit)
+
+    def _logger(self, module: ModuleInfo, node: ast.expr) -> tuple[str, str] | None:
+        if _is_root(module, node):
+            return ROOT, ROOT
+        name = dotted(node)
+        if name is None or "." in name:
+            return None
+        return module.path, name
+
+    def _emit(self, module: ModuleInfo, handler: ast.expr) -> FunctionRef | None:
+        """The user-defined ``emit`` of the handler class constructed here (or assigned to a
+        module global that is passed here)."""
+        ctor = None
+        if isinstance(handler, ast.Call):
+            ctor = module.qualify(handler.func)
+        elif isinstance(handler, ast.Name):
+            ctor = module.global_types.get(handler.id)
+        ref = self.project.resolve(ctor, module) if ctor else None
+        if not isinstance(ref, ClassRef):
+            return None
+        if not any(base.startswith("logging.") for base in self.project.class_bases(ref)):
+            return None
+        return self.project.method(ref, "emit")
+
+    def of_call(self, module: ModuleInfo, receiver: ast.expr) -> list[FunctionRef]:
+        """The emit methods a log call on ``receiver`` (in ``module``) runs: its logger's own
+        handlers, and the root logger's (records propagate to it)."""
+        found = list(self.emits.get((ROOT, ROOT), ()))
+        name = dotted(receiver)
+        if name is not None and "." not in name:
+            found += self.emits.get((module.path, name), ())
+        return found
+
+
+def _is_root(module: ModuleInfo, node: ast.expr) -> bool:
+    """``logging.getLogger()`` (no name) or ``logging.root``."""
+    if isinstance(node, ast.Call):
+        return module.qualify(node.func) == "logging.getLogger" and not node.args and not node.keywords
+    return module.qualify(node) == "logging.root"

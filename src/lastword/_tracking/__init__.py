@@ -10,6 +10,8 @@ One concern per module:
   unawaited coroutine) and what each can say about itself;
 - :mod:`._services`: the idle rule — a long-lived worker waiting for new input is
   infrastructure, not a leftover — and the registry of services, kept on the lifecycle;
+- :mod:`._orphans`: processes a tracked child left running when it exited (a shell's ``cmd &``),
+  adopted on Linux as this process's own children;
 - :mod:`._describe`: how a report names a piece of work.
 
 The boundary is the invocation context variable (:data:`lastword._invocation.current`): it is set
@@ -19,11 +21,13 @@ for itself is nobody's.
 
 from ._hooks import PATCHES, install, is_installed, start_untracked, uninstall
 from ._loop import adopt_loop, close_loop, new_event_loop
+from ._orphans import find as find_orphans
 
 __all__ = [
     "PATCHES",
     "adopt_loop",
     "close_loop",
+    "find_orphans",
     "install",
     "is_installed",
     "new_event_loop",

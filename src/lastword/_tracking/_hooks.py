@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import multiprocessing.process
 
 from .._invocation import capture_stack, current, current_work
-from . import _describe
+from . import _describe, _orphans
 from ._work import FutureWork, ProcessWork, ThreadsafeWork, ThreadWork, UnawaitedCoroutine
 
 _MISSING = object()
@@ -152,8 +152,10 @@ def _process_pool_submit(
 
 
 def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
-    original(subprocess.Popen, "__init__")(self, *args, **kwargs)
     invocation = current.get()
+    with _orphans.spawning() as begun:  # any child of this process: not an orphan it adopted
+        original(subprocess.Popen, "__init__")(self, *args, **kwargs)
+        begun.pid = self.pid
     if invocation is None:
         return
     stack = capture_stack(sys._getframe(1))
@@ -165,6 +167,7 @@ def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
             lambda: self.poll() is None,
             f"{_describe.command(command)} (pid {self.pid}, subprocess.Popen)",
             stack,
+            begun.at,
         )
     )
 
@@ -173,13 +176,20 @@ def _mp_start(self: multiprocessing.process.BaseProcess) -> None:
     start = original(_owner("multiprocessing.process", "BaseProcess"), "start")
     invocation = current.get()
     if invocation is None:
-        start(self)
+        with _orphans.spawning() as begun:
+            start(self)
+            begun.pid = self.pid
         return
     stack = capture_stack(sys._getframe(1))
     what = _describe.process(self)  # start() drops the target: describe it first
-    start(self)
+    with _orphans.spawning() as begun:
+        start(self)
+        begun.pid = self.pid
     invocation.track(
-        ProcessWork(invocation, self, self.is_alive, f"{what} (pid {self.pid}, multiprocessing)", stack)
+        ProcessWork(
+            invocation, self, self.is_alive, f"{what} (pid {self.pid}, multiprocessing)", stack,
+            begun.at,
+        )
     )
 
 
@@ -354,6 +364,7 @@ def uninstall() -> None:
     from ._loop import release_adopted
 
     release_adopted()
+    _orphans.release()
 
 
 def is_installed() -> bool:

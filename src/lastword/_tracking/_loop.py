@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._invocation import capture_stack, current, current_work, is_user_file
-from . import _describe
+from . import _describe, _orphans
 from ._hooks import is_installed, via
 from ._work import CallbackWork, ProcessWork, TaskWork, ThreadsafeWork
 
@@ -198,7 +198,9 @@ class _TrackingLoopMixin:
         stack = capture_stack(sys._getframe(2)) if invocation is not None else None
         token = current.set(None)  # the loop may use subprocess.Popen underneath: count it once
         try:
-            transport, protocol = await started
+            with _orphans.spawning() as begun:
+                transport, protocol = await started
+                begun.pid = transport.get_pid()
         finally:
             current.reset(token)
         if invocation is not None and stack is not None:
@@ -209,6 +211,7 @@ class _TrackingLoopMixin:
                     lambda: transport.get_returncode() is None,
                     f"{_describe.command(list(command))} (pid {transport.get_pid()}, asyncio subprocess)",
                     stack,
+                    begun.at,
                 )
             )
         return transport, protocol

@@ -7,13 +7,16 @@ thread or task is *doing* decides what it is, whoever wrote it:
 
 - ``idle``: blocked waiting for new input (``queue.Queue.get``, ``SimpleQueue.get``, a
   ``Condition`` wait, an untimed ``Event.wait``, an idle event loop's selector,
-  ``asyncio.Queue.get``, ``asyncio.Event``/``Condition.wait``). Nothing of this request is left
-  in it: it is a *service*, never a leftover.
+  ``asyncio.Queue.get``, ``asyncio.Event``/``Condition.wait`` awaited by the task's own coroutine
+  or the user's code). Nothing of this request is left in it: it is a *service*, never a leftover.
 - ``waiting``: blocked on something that ends by itself or when other work ends: a sleep, a timer
-  (``Event.wait(timeout)``), a result (``Future.result``, ``Thread.join``, ``Queue.join``), a
-  lock, I/O. It has work in flight: a leftover.
-- ``running``: executing code (a task: ready to run). It may be about to finish, or to go back to
-  waiting for its next item: the lifecycle gives it a moment before judging it.
+  (``Event.wait(timeout)``; a timed ``Queue.get`` collecting a batch, items taken but not done),
+  a result (``Future.result``, ``Thread.join``, ``Queue.join``), a lock, I/O (also an
+  ``asyncio.Event`` a library call waits on inside, as httpx and anyio do for their sockets).
+  It has work in flight: a leftover.
+- ``running``: executing code (a task: ready to run; a consumer whose next item has arrived).
+  It may be about to finish, or to go back to waiting for its next item: the lifecycle gives it
+  a moment before judging it.
 
 Infrastructure is made once: when the same line starts the same kind of service again while the
 first one is still alive, it is a leak, reported like any leftover. :class:`Services` remembers
@@ -103,6 +106,8 @@ def _activity(frame: FrameType) -> tuple[State, str]:
     if isinstance(callee, (types.BuiltinFunctionType, types.BuiltinMethodType)):
         called, owner = callee.__name__, callee.__self__  # what a Thread's target really is
     if called == "get" and isinstance(owner, queue.SimpleQueue):
+        if owner.qsize():  # its next item is there: it has not woken up yet
+            return "running", "code"
         return "idle", "input"
     if called in _LOOPS_IN_C:
         return "idle", "input"
@@ -130,10 +135,28 @@ def _condition_state(frame: FrameType) -> tuple[State, str]:
         return "waiting", "other"
     filename = caller.f_code.co_filename
     if filename == _QUEUE_FILE:  # get: for the next item; join (a flush), put (full): for others
-        return ("idle", "input") if caller.f_code.co_name == "get" else ("waiting", "other")
+        if caller.f_code.co_name != "get":
+            return "waiting", "other"
+        return _queue_get_state(caller)
     if filename.startswith(_FUTURES_DIR):  # Future.result(), wait(), as_completed(): a result
         return "waiting", "other"
     return "idle", "input"  # a Condition waited on for its next item or batch
+
+
+def _queue_get_state(frame: FrameType) -> tuple[State, str]:
+    """A thread blocked in ``Queue.get``: for its next item; but a *timed* get while items taken
+    from that queue are not done yet (``unfinished_tasks`` counts them until ``task_done()``) is a
+    worker collecting a batch, which it works on when the time is up: a timer."""
+    try:
+        local = frame.f_locals
+        source, timeout = local.get("self"), local.get("timeout")
+        if isinstance(source, queue.Queue) and timeout is not None and local.get("block", True):
+            taken = source.unfinished_tasks - source._qsize()
+            if taken > 0:
+                return "waiting", "timer"
+    except Exception:  # not the Queue.get we know
+        pass
+    return "idle", "input"
 
 
 def _notified(frame: FrameType) -> bool:
@@ -269,7 +292,14 @@ def task_state(coro: Any) -> State:
         # Event.wait or Condition.wait; not the Event inside Queue.join (a flush)
         if caller is not None and caller.co_filename == _ASYNCIO_QUEUES:
             return "waiting"
-        return "idle"
+        outside = [f for f in frames if f.f_code.co_filename != _ASYNCIO_LOCKS]  # Condition.wait_for
+        if not outside or outside[-1] is frames[0] or is_user_file(outside[-1].f_code.co_filename):
+            # the worker's own loop waits for its signal: the task's coroutine itself, or the
+            # user's code, waits on the Event or Condition
+            return "idle"
+        # a wait inside a call the task is making (a client awaiting its socket's data through an
+        # Event, as anyio's streams do): that call's result is on its way
+        return "waiting"
     return "waiting"
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._invocation import Invocation, Work, WorkKind, current_work
-from . import _describe
+from . import _describe, _orphans
 from ._services import State, is_service, task_state, thread_settling, thread_state
 
 
@@ -184,10 +184,13 @@ class ProcessWork(Work):
         poll: Callable[[], bool],
         description: str,
         stack: Any,
+        begun: float | None = None,
     ):
         super().__init__(invocation, description, stack)
         self.handle = process
         self._poll = poll
+        self.boot_started = begun if begun is not None else _orphans.clock()
+        """Just before it started, on the clock of process start times (see :mod:`._orphans`)."""
 
     def running(self) -> bool:
         try:
@@ -203,6 +206,23 @@ class ProcessWork(Work):
         if kill is not None:
             with contextlib.suppress(Exception):  # already gone
                 kill()
+
+
+class OrphanWork(ProcessWork):
+    """A process a tracked child left running when it exited (re-parented to this process)."""
+
+    def __init__(self, invocation: Invocation, pid: int, parent: ProcessWork, command: str):
+        super().__init__(
+            invocation,
+            pid,
+            lambda: _orphans.poll(pid),
+            f"{command!r} (pid {pid}), left running by {parent.description} when it exited",
+            [],  # where it comes from is where its parent was started
+        )
+        self.parent = parent
+
+    def abandon(self) -> None:
+        _orphans.kill(self.handle)
 
 
 class UnawaitedCoroutine(Work):

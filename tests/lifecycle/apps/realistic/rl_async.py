@@ -37,3 +37,26 @@ async def httpx_client_per_request(request):
     async with httpx.AsyncClient() as client:
         response = await client.get(url)
     return {"status": response.status_code}
+
+
+async def _fetch(url: str) -> int:
+    async with httpx.AsyncClient() as client:
+        response = await client.get(url)
+    return response.status_code
+
+
+async def httpx_request_left(request):
+    asyncio.create_task(_fetch(request.query_params["url"]))
+    return "fetching"
+
+
+async def httpx_wait_gave_up(request):
+    task = asyncio.create_task(_fetch(request.query_params["url"]))
+    done, _ = await asyncio.wait([task], timeout=0.3)  # the task goes on: it is reading the answer
+    return f"{len(done)} done"
+
+
+async def httpx_requests_gathered(request):
+    url = request.query_params["url"]
+    codes = await asyncio.gather(*(_fetch(url) for _ in range(3)))
+    return {"codes": codes}
