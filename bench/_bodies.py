@@ -72,3 +72,24 @@ def order_document() -> dict[str, Any]:
 
 def order_body() -> bytes:
     return json.dumps(order_document(), indent=None).encode()
+
+
+EVENT_HEADERS: tuple[tuple[str, str], ...] = (
+    ("ce-specversion", "1.0"),
+    ("ce-id", "b6a7c8d9-0000-4000-8000-000000000001"),
+    ("ce-source", "//pubsub.googleapis.com/projects/bench/topics/orders"),
+    ("ce-type", "com.example.order.created"),
+    ("ce-time", "2020-09-29T11:32:00.000Z"),
+)
+"""The attributes of the CloudEvent workloads, as binary content mode carries them."""
+
+
+def event_body() -> bytes:
+    """The data of the CloudEvent workloads: 8 items of JSON, padded to exactly 1 KiB."""
+    items = ",".join(
+        f'{{"id":{i},"name":"item-{i:05d}","tags":["alpha","beta","gamma"],'
+        f'"price":{i * 3}.25,"ok":true,"note":"{"x" * 26}"}}'
+        for i in range(8)
+    )
+    text = '{"items":[' + items + "]}"
+    return (text[:-2] + " " * (1024 - len(text)) + "]}").encode()

@@ -145,6 +145,7 @@ def http_request(
     body: bytes = b"",
     ctype: str = "",
     timeout: float = 5.0,
+    headers: Sequence[tuple[str, str]] = (),
 ) -> tuple[int, bytes]:
     """A raw HTTP/1.1 request (Connection: close); returns (status, body)."""
     head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
@@ -152,6 +153,7 @@ def http_request(
         head += f"Content-Length: {len(body)}\r\n"
     if ctype:
         head += f"Content-Type: {ctype}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers)
     with socket.create_connection((HOST, port), timeout=timeout) as s:
         s.sendall(head.encode() + b"\r\n" + body)
         data = b""
@@ -432,7 +434,10 @@ end
 """
 
 
-def lua_script(method: str = "GET", body: bytes = b"", content_type: str = "") -> str:
+def lua_script(
+    method: str = "GET", body: bytes = b"", content_type: str = "",
+    headers: Sequence[tuple[str, str]] = (),
+) -> str:
     """A wrk script that sends one fixed request and reports p50/p99/p99.9.
 
     Only ``wrk.method``/``wrk.body``/``wrk.headers`` and a ``done()`` hook are set: with no
@@ -449,13 +454,18 @@ def lua_script(method: str = "GET", body: bytes = b"", content_type: str = "") -
         lines.append(f"wrk.body = [{eq}[{text}]{eq}]")
     if content_type:
         lines.append(f'wrk.headers["Content-Type"] = "{content_type}"')
+    for name, value in headers:
+        lines.append(f'wrk.headers["{name}"] = "{value}"')
     return "\n".join(lines) + "\n" + _DONE_HOOK
 
 
-def write_lua_script(name: str, method: str = "GET", body: bytes = b"", content_type: str = "") -> Path:
+def write_lua_script(
+    name: str, method: str = "GET", body: bytes = b"", content_type: str = "",
+    headers: Sequence[tuple[str, str]] = (),
+) -> Path:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     path = WORK_DIR / f"wrk-{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.lua"
-    path.write_text(lua_script(method, body, content_type))
+    path.write_text(lua_script(method, body, content_type, headers))
     return path
 
 

@@ -15,7 +15,12 @@ Runtimes (same function code, bench/functions/main.py):
 
 Workloads (WORKLOADS below): hello (GET, 13 bytes), echo (POST 10 KiB, the bytes sent back),
 api (POST a ~1.4 KiB order, validated and priced, JSON summary back), each for a sync and an
-async function; api also at one connection (``_c1``: latency without queueing).
+async function; api also at one connection (``_c1``: latency without queueing); a CloudEvent in
+binary content mode (1 KiB of JSON data), sync against ff and async against ff --asgi.
+
+After the matrix and the cold starts, the production-parity measurements of
+bench/freeze_bench.py (what freezing adds to a request, worker replacement, 2 workers against
+1) unless ``--no-parity``.
 
 Measurement: server process tree pinned to core 0, ``wrk -t1 --latency`` pinned to core 1
 (50 connections unless the workload says otherwise), warm-up then a timed run; p99.9 from a
@@ -37,8 +42,9 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _bodies  # noqa: E402
@@ -46,6 +52,7 @@ import _harness as h  # noqa: E402
 import _targets as t  # noqa: E402
 import _venvs as v  # noqa: E402
 import coldstart  # noqa: E402
+import freeze_bench  # noqa: E402
 
 BENCH = h.BENCH_DIR
 REPO = h.REPO_DIR
@@ -86,6 +93,17 @@ def check_echo(port: int) -> str:
     return ""
 
 
+def check_cloudevent(port: int) -> str:
+    status, body = h.http_request(port, "POST", "/", _bodies.event_body(), "application/json",
+                                  headers=_bodies.EVENT_HEADERS)
+    if status != 200:
+        return f"POST / (a CloudEvent) gave {status} {body[:80]!r}, expected 200"
+    status, body = h.http_request(port, "POST", "/", _bodies.event_body(), "application/json")
+    if status != 400:
+        return f"POST / (no ce-* headers) gave {status} {body[:80]!r}, expected 400"
+    return ""
+
+
 def check_api(port: int) -> str:
     expected = _functions.price_order(_bodies.order_document())  # type: ignore[attr-defined]
     status, body = h.http_request(port, "POST", "/", _bodies.order_body(), "application/json")
@@ -117,16 +135,21 @@ class Workload:
     max_duration: float | None = None
     runtimes: tuple[str, ...] | None = None
     """Only these runtimes (None: all that can serve it)."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """More request headers (the CloudEvent attributes)."""
+    serve_args: tuple[str, ...] = ()
+    """Arguments both runtimes' commands take for this workload (a signature type)."""
 
     def script(self) -> Path:
         body = self.body() if self.body else b""
-        return h.write_lua_script(self.name, self.method, body, self.content_type)
+        return h.write_lua_script(self.name, self.method, body, self.content_type, self.headers)
 
     def probe(self, port: int) -> int | None:
         """Readiness: the workload's own request, so the first 200 means it is served."""
         body = self.body() if self.body else b""
         try:
-            return h.http_request(port, self.method, "/", body, self.content_type, timeout=5)[0]
+            return h.http_request(port, self.method, "/", body, self.content_type, timeout=5,
+                                  headers=self.headers)[0]
         except OSError:
             return None
 
@@ -134,6 +157,7 @@ class Workload:
 _HELLO_RTS = ("lastword", "lastword-notrack", "ff", "ff-asgi", "bare")
 _RTS = ("lastword", "ff", "ff-asgi", "bare")
 _JSON = "application/json"
+_CLOUDEVENT = ("--signature-type", "cloudevent")
 
 WORKLOADS: list[Workload] = [
     Workload("hello_sync", "hello_sync", "asgi_hello", check_hello, runtimes=_HELLO_RTS),
@@ -150,6 +174,13 @@ WORKLOADS: list[Workload] = [
              connections=1, max_duration=5, runtimes=_RTS),
     Workload("api_async_c1", "api_async", "asgi_api", check_api, "POST", _bodies.order_body,
              _JSON, connections=1, max_duration=5, runtimes=_RTS),
+    # issue 11: CloudEvents in binary content mode, each against the peer that can serve it
+    Workload("cloudevent_sync", "cloudevent_sync", "", check_cloudevent, "POST",
+             _bodies.event_body, _JSON, runtimes=("lastword", "ff"),
+             headers=_bodies.EVENT_HEADERS, serve_args=_CLOUDEVENT),
+    Workload("cloudevent_async", "cloudevent_async", "", check_cloudevent, "POST",
+             _bodies.event_body, _JSON, runtimes=("lastword", "ff-asgi"),
+             headers=_bodies.EVENT_HEADERS, serve_args=_CLOUDEVENT),
 ]
 WORKLOAD = {w.name: w for w in WORKLOADS}
 
@@ -182,9 +213,10 @@ class Runtime:
 
     def argv(self, w: Workload, port: int) -> list[str]:
         target = w.bare_app if self.name == "bare" else w.target
-        return [
+        argv = [
             a.replace("{target}", target).replace("{port}", str(port)) for a in self.argv_template
         ]
+        return argv if self.name == "bare" else [*argv, *w.serve_args]
 
 
 ALL_RUNTIMES = ["lastword", "lastword-notrack", "ff", "ff-asgi", "bare"]
@@ -349,6 +381,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="smoke test: 2s runs, 1s warm-up, 3 cold starts")
     ap.add_argument("--lastword-cmd", default=DEFAULT_LASTWORD_CMD,
                     help=f"command template for lastword (default: {DEFAULT_LASTWORD_CMD!r})")
+    ap.add_argument("--no-parity", action="store_true",
+                    help="skip the production-parity measurements (freeze/thaw, worker "
+                         "replacement, 2 workers against 1: bench/freeze_bench.py)")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     args = ap.parse_args(argv)
     if args.quick:
@@ -390,8 +425,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         series.update(cold_series)
 
+    parity: dict[str, object] = {}
+    if not args.no_parity and "lastword" in rts and not rts["lastword"].unavailable:
+        print("production parity (bench/freeze_bench.py) ...", flush=True)
+        parity = freeze_bench.measure(
+            python=v.lastword_python(setup_log), requests=100 if args.quick else 300,
+            wrk_seconds=2 if args.quick else 8,
+        )
+        series.update(parity_series(parity))
+
     report = render(
-        args, runtimes, workloads, series, cells, cold_cfgs, cold_failed, setup_log,
+        args, runtimes, workloads, series, cells, cold_cfgs, cold_failed, parity, setup_log,
         time.monotonic() - t_start, argv if argv is not None else sys.argv[1:],
     )
     print()
@@ -400,6 +444,23 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS.write_text(report + "\n")
         print(f"\nwritten to {RESULTS.relative_to(REPO)}")
     return 0
+
+
+def parity_series(parity: Mapping[str, Any]) -> dict[str, t.Series]:
+    """The targets' series from freeze_bench.measure()'s results."""
+    out: dict[str, t.Series] = {}
+
+    def put(key: str, values: Sequence[float]) -> None:
+        out[key] = t.Series(dict(enumerate(values)), source="run.py (freeze_bench)")
+
+    if "thaw" in parity:
+        put("freeze_thaw_p50/lastword", [parity["thaw"]["added_p50_ms"]])
+    if "replacement_ms" in parity:
+        put("respawn/lastword", parity["replacement_ms"])
+    if "workers" in parity:
+        put("rps/lastword-1w/hello_both_cores", [parity["workers"]["one_rps"]])
+        put("rps/lastword-2w/hello_both_cores", [parity["workers"]["two_rps"]])
+    return out
 
 
 # --------------------------------------------------------------------------- report
@@ -450,6 +511,7 @@ def render(
     cells: dict[tuple[str, str], Cell],
     cold_cfgs: list[coldstart.ColdConfig],
     cold_failed: dict[str, str],
+    parity: Mapping[str, Any],
     setup_log: list[str],
     elapsed: float,
     argv: Sequence[str],
@@ -526,6 +588,28 @@ def render(
             "",
         ]
         lines += coldstart.table(cold_cfgs, coldstart.MODES, series, cold_failed)
+    if parity:
+        lines += ["", "## Production parity (bench/freeze_bench.py, default `--cpu request`)", ""]
+        thaw = parity.get("thaw")
+        if isinstance(thaw, Mapping):
+            lines.append(
+                f"- one kept-alive connection, a hello request every 30 ms (the worker idle, so"
+                f" frozen, when each arrives): `--cpu request` p50 {thaw['cpu_request_p50_ms']:.3f}"
+                f" ms / p99 {thaw['cpu_request_p99_ms']:.3f} ms; `--cpu always` p50"
+                f" {thaw['cpu_always_p50_ms']:.3f} ms / p99 {thaw['cpu_always_p99_ms']:.3f} ms:"
+                f" freezing adds {thaw['added_p50_ms']:.3f} ms at p50"
+            )
+        if "replacement_ms" in parity:
+            lines.append(
+                "- SIGKILL of the worker to a new one answering (ms, each run): "
+                + ", ".join(f"{x:g}" for x in parity["replacement_ms"])
+            )
+        workers = parity.get("workers")
+        if isinstance(workers, Mapping):
+            lines.append(
+                f"- hello, `--cpu always`, server and wrk (-t1 -c64) sharing both cores: 1 worker"
+                f" {workers['one_rps']:,.0f} req/s, 2 workers {workers['two_rps']:,.0f} req/s"
+            )
     lines += [
         "",
         "The machine is shared and noisy (see the req/s range): compare ratios from one run, not"

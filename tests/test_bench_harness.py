@@ -151,3 +151,34 @@ def test_the_10k_body_is_the_documented_json() -> None:
     assert 10 * 1024 - 100 <= len(body) <= 10 * 1024 + 100
     doc = json.loads(body)
     assert len(doc["items"]) == 118 and doc["items"][7]["name"] == "item-00007"
+
+
+def test_cloudevent_workload_sends_a_binary_mode_event_of_1_kib() -> None:
+    body = _bodies.event_body()
+    assert len(body) == 1024
+    assert len(json.loads(body)["items"]) == 8
+    names = {name for name, _ in _bodies.EVENT_HEADERS}
+    assert {"ce-specversion", "ce-id", "ce-source", "ce-type"} <= names
+    text = h.lua_script("POST", body, "application/json", _bodies.EVENT_HEADERS)
+    for name, value in _bodies.EVENT_HEADERS:
+        assert f'wrk.headers["{name}"] = "{value}"' in text
+    fn = _functions()
+    from cloudevents.http import CloudEvent
+
+    event = CloudEvent({"type": "t", "source": "s"}, json.loads(body))
+    assert fn.cloudevent_sync(event) is None
+    with pytest.raises(ValueError, match="unexpected event data"):
+        fn.cloudevent_sync(CloudEvent({"type": "t", "source": "s"}, {"items": []}))
+
+
+def test_parity_results_become_the_series_the_targets_read() -> None:
+    import run
+
+    series = run.parity_series(
+        {"thaw": {"added_p50_ms": 0.4}, "replacement_ms": [120.0, 140.0, 130.0],
+         "workers": {"one_rps": 4000.0, "two_rps": 7000.0, "ratio": 1.75}}
+    )
+    rows = {row.target.label: row for row in t.evaluate(t.TARGETS, series)}
+    assert rows["freeze/thaw cost added to the waking request, p50"].verdict == "PASS"
+    assert rows["worker SIGKILL -> replacement serving, median"].value == pytest.approx(130.0)
+    assert rows["hello req/s, server on both cores: 2 workers / 1 worker"].value == pytest.approx(1.75)

@@ -8,6 +8,9 @@ echo_sync / echo_async     -> the request body sent back as it came (not parsed)
 api_sync / api_async       -> a function that stands for a real one: an order (~1.5 KiB of
                               JSON) in, fields validated, totals computed, a summary (JSON) out;
                               a 400 with a message for a bad order
+cloudevent_sync / _async   -> a CloudEvent in binary content mode (ce-* headers, 1 KiB of JSON
+                              data) whose data the function reads; served with
+                              ``--signature-type cloudevent`` by both runtimes
 
 ``price_order`` is shared with the bare ASGI app of bench/server_apps.py, so that every
 runtime does the same work on the same bytes.
@@ -42,6 +45,16 @@ async def api_async(request: Any) -> Any:
     except ValueError:
         doc = None
     return price_order(doc)
+
+
+def cloudevent_sync(cloud_event: Any) -> None:
+    if len(cloud_event.data["items"]) != 8:
+        raise ValueError("unexpected event data")
+
+
+async def cloudevent_async(cloud_event: Any) -> None:
+    if len(cloud_event.data["items"]) != 8:
+        raise ValueError("unexpected event data")
 
 
 # --------------------------------------------------------------------------- the work
