@@ -177,3 +177,46 @@ def test_ctrl_c_twice_stops_at_once_without_tracebacks(serve: Any, tmp_path: Pat
     log = served.logs()
     assert "Ctrl-C again to stop now" in log and "stopping now" in log
     assert "Traceback" not in log
+
+
+def test_a_slot_read_while_it_is_written_is_not_taken_for_a_stuck_invocation(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The supervisor reads each worker's table without a lock. A slot caught half-written (in use,
+    its deadline and id not there yet) once made it answer 504 for a healthy invocation and replace
+    the worker under load: a slot in use must be written state last, and only an invocation seen
+    overdue by two reads is acted upon."""
+    from lastword._config import Config
+    from lastword._serving import channel as ch
+    from lastword._serving.supervisor import Supervisor, WorkerHandle
+
+    table = ch.Table.create(4)
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        supervisor = Supervisor(Config.build(flags={"target": "f"}))
+        worker = WorkerHandle(0, os.getpid(), mine, table)
+        worker.state = "retiring-in-this-test"  # nothing to replace: only the verdicts matter
+        # what the worker writes first now: every field, the slot still free
+        offset = ch.HEADER_SIZE
+        ch._SLOT.pack_into(table.view, offset, ch.FREE, 1, 0.0, 0.0, b"")
+        supervisor._backstop(worker, time.monotonic())
+        assert table.view[offset] == ch.FREE
+        # a torn read of a fresh slot: in use, no deadline or id yet; seen once, then written
+        table.view[offset] = ch.RUNNING
+        supervisor._backstop(worker, time.monotonic())
+        table.write(0, 1, time.monotonic(), time.monotonic() + 300, "healthy")
+        supervisor._backstop(worker, time.monotonic())
+        assert table.view[offset] == ch.RUNNING
+        assert "did not answer it" not in caplog.text
+        # really stuck: overdue on two reads in a row
+        table.write(0, 1, time.monotonic() - 10, time.monotonic() - 5, "stuck")
+        supervisor._backstop(worker, time.monotonic())
+        assert table.view[offset] == ch.RUNNING
+        supervisor._backstop(worker, time.monotonic())
+        assert table.view[offset] == ch.ANSWERED
+        assert "invocation stuck passed its deadline" in caplog.text
+    finally:
+        mine.close()
+        theirs.close()
+        table.close()
+        worker.watch.close()

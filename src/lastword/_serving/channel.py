@@ -67,10 +67,14 @@ class Table:
         struct.pack_into("<Q", self.view, 0, count)
 
     def write(self, slot: int, conn_id: int, started: float, deadline: float, ident: str) -> None:
+        """The fields first, the state last: the supervisor reads without a lock, and must never
+        see a slot in use whose deadline and id are not written yet."""
+        offset = HEADER_SIZE + slot * SLOT_SIZE
         _SLOT.pack_into(
-            self.view, HEADER_SIZE + slot * SLOT_SIZE, RUNNING, conn_id, started, deadline,
+            self.view, offset, FREE, conn_id, started, deadline,
             ident.encode("ascii", "replace")[:32],
         )
+        self.view[offset] = RUNNING
 
     def set_state(self, slot: int, state: int) -> None:
         self.view[HEADER_SIZE + slot * SLOT_SIZE] = state

@@ -67,6 +67,8 @@ class WorkerHandle:
         self.frozen_at = 0.0
         self.kill_reason: str | None = None
         self.info: dict[str, Any] = {}
+        self.overdue: set[tuple[int, str, float]] = set()
+        """Invocations the last tick found past their deadline and unanswered (slot, id, deadline)."""
 
 
 class Supervisor:
@@ -510,8 +512,14 @@ class Supervisor:
         """Answer 504 for invocations a worker did not answer at their deadline (it is stuck in
         code that holds the interpreter), and replace that worker."""
         stuck = False
+        overdue = set()
         for slot, state, conn_id, _, deadline, ident in worker.table.in_flight():
             if state != RUNNING or now < deadline + BACKSTOP:
+                continue
+            # The table is read while the worker writes it: act on an invocation only when two
+            # reads a tick apart agree that it is overdue (a stuck one stays so).
+            overdue.add((slot, ident, deadline))
+            if (slot, ident, deadline) not in worker.overdue:
                 continue
             stuck = True
             worker.table.set_state(slot, ANSWERED)
@@ -526,6 +534,7 @@ class Supervisor:
                 f"worker {worker.pid} did not answer it: it is stuck in code that holds the "
                 "interpreter (a long C call). The supervisor responded 504."
             )
+        worker.overdue = overdue
         if stuck and worker.state == READY:
             self.retire(worker, "it is stuck past a deadline")
 
