@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+import _venvs  # noqa: E402 - the bench venvs (this checkout's lastword)
 
 
 def podman_settings() -> tuple[list[str], dict[str, str], str]:
@@ -56,7 +58,9 @@ def build(podman: list[str], env: dict[str, str], python_image: str, folder: Pat
     app = folder / "app"
     app.mkdir()
     shutil.copy(REPO / "bench" / "functions" / "main.py", app / "main.py")
-    subprocess.run([sys.executable, "-m", "lastword", "deploy", "container", "main.py", "--target",
+    setup: list[str] = []
+    lastword = _venvs.lastword_python(setup)  # bench/.venvs/lastword (made if missing)
+    subprocess.run([lastword, "-m", "lastword", "deploy", "container", "main.py", "--target",
                     "hello_sync"], check=True, cwd=app, timeout=120, capture_output=True)
     image = "localhost/lastword-bench-hello:latest"
     subprocess.run([*podman, "build", "-q", "--network=host", "--build-arg", f"PYTHON_IMAGE={base}",
@@ -103,6 +107,7 @@ def main() -> None:
         subprocess.run([*podman, "start", name], check=True, env=env, capture_output=True, timeout=60)
         inside.append(first_200(port, started))
         subprocess.run([*podman, "rm", "--force", "--time", "2", name], env=env, capture_output=True, timeout=60)
+    print(f"python bench/container_coldstart.py --runs {args.runs}; load {os.getloadavg()}")
     print(f"image {image}, {args.runs} runs, one CPU (--cpus 1):")
     print(f"  podman run -> first 200:   median {statistics.median(whole) * 1000:.0f} ms "
           f"(min {min(whole) * 1000:.0f}, max {max(whole) * 1000:.0f})")
