@@ -201,6 +201,14 @@ class Work:
         the lifecycle gives it that moment before judging it."""
         return False
 
+    def executing(self) -> bool:
+        """It is executing code (a thread of this process): all it needs to move on is the CPU."""
+        return False
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time it has used (a thread of this process), or None where that is not known."""
+        return None
+
     def entry(self) -> str:
         """What it runs (a thread's target, a task's coroutine), to tell services apart."""
         return ""

@@ -26,6 +26,9 @@ from ._tracking._services import Services
 SETTLE_GRACE = 0.02
 """Seconds a leftover that is executing code may take to finish, or to go back to waiting for its
 next item, before it is judged."""
+SETTLE_CAP = 1.0
+"""On a loaded machine a thread executing code may get little of the CPU in that time: it is given
+``SETTLE_GRACE`` of its own CPU time instead, within these seconds."""
 
 
 def default_observers() -> list[Observer]:
@@ -134,7 +137,7 @@ class Lifecycle:
             # A worker busy for a moment (a consumer back from the item the function just joined,
             # a library writing the log record it just emitted) settles into waiting for its next
             # item: give it that moment, so the judgement does not depend on the scheduler.
-            await wait_for(settling, time.monotonic() + SETTLE_GRACE, until_settled=True)
+            await _grace(settling)
             leftovers = invocation.left = invocation.leftovers()
         if not leftovers:
             return None
@@ -231,6 +234,28 @@ def leftovers_at_response(invocation: Invocation) -> list[Work]:
     if invocation.left is not None:
         return [w for w in invocation.left if w.kind != "unawaited coroutine"]
     return [w for w in invocation.leftovers() if w.kind != "unawaited coroutine"]
+
+
+async def _grace(settling: list[Work]) -> None:
+    """``SETTLE_GRACE`` for work that may be about to settle, measured in the CPU time of a thread
+    executing code (on a loaded machine it may not run at all for that long: then it is waited
+    for until it has run that long, or ``SETTLE_CAP``), in wall time for the rest."""
+    started = time.monotonic()
+    cpu = {w: w.cpu_seconds() for w in settling}
+    await wait_for(settling, started + SETTLE_GRACE, until_settled=True)
+    while time.monotonic() < started + SETTLE_CAP:
+        starved = []
+        for work in settling:
+            used = work.cpu_seconds()
+            before = cpu[work]
+            if used is None or before is None or used - before >= SETTLE_GRACE:
+                continue
+            if work.running() and work.settling() and work.executing():
+                starved.append(work)
+        if not starved:
+            return
+        await wait_for(starved, min(started + SETTLE_CAP, time.monotonic() + 0.005),
+                       until_settled=True)
 
 
 async def wait_for(works: list[Work], deadline: float, until_settled: bool = False) -> None:

@@ -226,6 +226,70 @@ def test_a_consumer_whose_item_has_arrived_is_running() -> None:
     assert state == "running"
 
 
+def test_a_callback_writing_its_log_record_is_settling_a_callback_reading_is_not() -> None:
+    """A library's thread running the user's done-callback, caught inside ``logging``'s write of
+    the record the callback emitted (on a loaded machine it may wait for the CPU there), is about
+    to finish: it is settling and executing, so the lifecycle gives it its grace in CPU time. The
+    same callback blocked reading a socket is waiting for input: judged at once."""
+    import logging
+    import os
+    import socket
+    import threading
+    import time
+
+    from lastword._tracking._services import thread_executing, thread_settling
+
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    while True:  # fill the pipe: the handler's next write blocks until it is drained
+        try:
+            os.write(write_end, b"x" * 65536)
+        except BlockingIOError:
+            break
+    os.set_blocking(write_end, True)
+    stream = os.fdopen(write_end, "w", buffering=1)
+    logger = logging.getLogger("lastword-test-callback")
+    logger.propagate = False
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    quiet, peer = socket.socketpair()
+
+    def callback_logs() -> None:  # the user's done-callback
+        logger.warning("published %s", "x" * 70000)
+
+    def callback_reads() -> None:
+        quiet.recv(1)
+
+    threads = {
+        "logs": threading.Thread(target=callback_logs, daemon=True),
+        "reads": threading.Thread(target=callback_reads, daemon=True),
+    }
+    for thread in threads.values():
+        thread.start()
+    try:
+        time.sleep(0.2)
+        frames = sys._current_frames()
+        logs, reads = frames[threads["logs"].ident], frames[threads["reads"].ident]
+        assert thread_settling(logs) and thread_executing(logs)
+        assert not thread_settling(reads) and not thread_executing(reads)
+    finally:
+        peer.send(b"x")
+        os.set_blocking(read_end, False)
+        give_up = time.monotonic() + 5
+        while threads["logs"].is_alive() and time.monotonic() < give_up:
+            try:
+                os.read(read_end, 1 << 20)
+            except BlockingIOError:
+                time.sleep(0.01)
+        for thread in threads.values():
+            thread.join(5)
+        logger.removeHandler(handler)
+        stream.close()
+        os.close(read_end)
+        quiet.close()
+        peer.close()
+
+
 @pytest.fixture(autouse=True)
 def _module_on_path() -> None:
     """lc_consumers is imported by the in-process server (its folder on sys.path)."""

@@ -48,6 +48,11 @@ State = Literal["idle", "waiting", "running"]
 _THREADING_FILE = threading.__file__
 _QUEUE_FILE = queue.__file__
 _SELECTORS_FILE = selectors.__file__
+_LOG_WRITERS = frozenset({
+    os.path.join(os.path.dirname(threading.__file__), "logging", "__init__.py"),
+    os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "_logging.py"),
+})
+"""Where a thread writes a log record (the standard handlers, lastword's own): a moment's work."""
 _FUTURES_DIR = os.path.dirname(concurrent.futures.__file__) + os.sep
 _ASYNCIO_DIR = os.path.dirname(asyncio.__file__) + os.sep
 _ASYNCIO_QUEUES = os.path.join(_ASYNCIO_DIR, "queues.py")
@@ -73,6 +78,12 @@ def thread_state(frame: FrameType) -> State:
     return _activity(frame)[0]
 
 
+def thread_executing(frame: FrameType) -> bool:
+    """Executing code, or writing a log record: all it needs to move on is the CPU."""
+    state, _ = _activity(frame)
+    return state == "running" or (state == "waiting" and frame.f_code.co_filename in _LOG_WRITERS)
+
+
 def thread_settling(frame: FrameType) -> bool:
     """Executing code; or, with none of the user's code on its stack, a library's worker blocked in
     anything but a timer (writing the log record the function just emitted, say): it may be about
@@ -82,6 +93,8 @@ def thread_settling(frame: FrameType) -> bool:
         return state == "running"
     if reason == "timer":
         return False
+    if frame.f_code.co_filename in _LOG_WRITERS:
+        return True  # writing a log record, whoever logged it (a done-callback of the user's)
     walk: FrameType | None = frame
     while walk is not None:
         if is_user_file(walk.f_code.co_filename):

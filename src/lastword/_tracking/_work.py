@@ -15,7 +15,14 @@ from typing import Any
 
 from .._invocation import Invocation, Work, WorkKind, current_work
 from . import _describe, _orphans
-from ._services import State, is_service, task_state, thread_settling, thread_state
+from ._services import (
+    State,
+    is_service,
+    task_state,
+    thread_executing,
+    thread_settling,
+    thread_state,
+)
 
 
 class TaskWork(Work):
@@ -162,6 +169,21 @@ class ThreadWork(Work):
             return False
         frame = sys._current_frames().get(self.thread.ident or -1)
         return frame is not None and thread_settling(frame)
+
+    def executing(self) -> bool:
+        if isinstance(self.thread, threading.Timer) or self.ended or not self.thread.is_alive():
+            return False
+        frame = sys._current_frames().get(self.thread.ident or -1)
+        return frame is not None and thread_executing(frame)
+
+    def cpu_seconds(self) -> float | None:
+        ident = self.thread.ident
+        if ident is None or self.ended or not hasattr(time, "pthread_getcpuclockid"):
+            return None
+        try:
+            return time.clock_gettime(time.pthread_getcpuclockid(ident))
+        except OSError:  # it has just ended
+            return None
 
     def entry(self) -> str:
         target = getattr(self.thread, "_target", None)
