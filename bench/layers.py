@@ -73,6 +73,16 @@ async def measure(protocol, transport):
         await run(N)
         best = min(best, (time.process_time() - started) / N)
     print(best * 1e6)
+
+def run(make_protocol, loop):
+    """Serve one fake connection with the protocol ``make_protocol()`` builds, and measure it."""
+    async def main():
+        protocol = await make_protocol()
+        transport = Transport()
+        protocol.connection_made(transport)
+        await measure(protocol, transport)
+    asyncio.set_event_loop(loop)
+    loop.run_until_complete(main())
 '''
 
 UVICORN = _COMMON + r'''
@@ -81,18 +91,13 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
-async def main():
+async def make():
     config = Config(bare_app, http="httptools", loop="none", lifespan="off", access_log=False,
                     log_level="warning")
     config.load()
-    protocol = HttpToolsProtocol(config=config, server_state=ServerState(), app_state={})
-    transport = Transport()
-    protocol.connection_made(transport)
-    await measure(protocol, transport)
+    return HttpToolsProtocol(config=config, server_state=ServerState(), app_state={})
 
-loop = uvloop.new_event_loop()
-asyncio.set_event_loop(loop)
-loop.run_until_complete(main())
+run(make, uvloop.new_event_loop())
 '''
 
 FRONT = _COMMON + r'''
@@ -107,17 +112,12 @@ class App:
     async def __call__(self, scope, receive, send):
         await bare_app(scope, receive, send)
 
-async def main():
+async def make():
     server = Server(App())
     await server.start()
-    protocol = HttpProtocol(server)
-    transport = Transport()
-    protocol.connection_made(transport)
-    await measure(protocol, transport)
+    return HttpProtocol(server)
 
-loop = uvloop.new_event_loop()
-asyncio.set_event_loop(loop)
-loop.run_until_complete(main())
+run(make, uvloop.new_event_loop())
 '''
 
 LASTWORD = _COMMON + r'''
@@ -134,16 +134,11 @@ loaded, config = load(config)
 _tracking.install()
 app, server = build(loaded, config)
 
-async def main():
+async def make():
     await server.start()
-    protocol = HttpProtocol(server)
-    transport = Transport()
-    protocol.connection_made(transport)
-    await measure(protocol, transport)
+    return HttpProtocol(server)
 
-loop = _tracking.new_event_loop()
-asyncio.set_event_loop(loop)
-loop.run_until_complete(main())
+run(make, _tracking.new_event_loop())
 '''
 
 

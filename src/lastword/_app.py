@@ -28,7 +28,6 @@ from ._errors import (
     BodyTooLarge,
     ClientGone,
     InvocationTimeout,
-    NotServedYet,
 )
 from ._instance import Instance, Overloaded
 from ._invocation import Invocation
@@ -50,8 +49,6 @@ _SPECIAL = {
 """Paths answered without calling the function (method set, what)."""
 _EXECUTION_ID = b"function-execution-id"
 _TRACE_HEADERS = {b"x-cloud-trace-context", b"traceparent"}
-SERVED = frozenset({"http", "cloudevent", "event", "typed"})
-"""Signature types this release serves."""
 _ACKNOWLEDGES = {"cloudevent": "event", "event": "event"}
 """What a 2xx acknowledges, for the signature types whose sender retries what is not acked."""
 
@@ -69,15 +66,6 @@ def parse_trace(name: bytes, value: bytes) -> tuple[str, str | None] | None:
     return (trace, span) if trace else None
 
 
-def check_servable(loaded: LoadedFunction) -> None:
-    """Refuse, before any port opens, a signature type this release does not serve."""
-    if loaded.signature_type not in SERVED:
-        raise NotServedYet(
-            f"{loaded.name}() is a {loaded.signature_type} function, which this release of "
-            f"lastword does not serve (it serves {', '.join(sorted(SERVED))} functions)."
-        )
-
-
 class App:
     """Serves one loaded function as an ASGI application.
 
@@ -92,7 +80,6 @@ class App:
         observer: Callable[[Invocation], None] | None = None,
         instance: Instance | None = None,
     ):
-        check_servable(loaded)
         self.loaded = loaded
         self.config = config
         self.lifecycle = Lifecycle(
@@ -399,7 +386,6 @@ def create_app(
 
     flags = {"target": target, "source": source, "signature_type": signature_type, **options}
     loaded, config = load(Config.build(env=os.environ, flags=flags))
-    check_servable(loaded)
     _logging.configure_hosted(config)
     if config.tracking:
         _tracking.install()

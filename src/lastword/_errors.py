@@ -40,10 +40,6 @@ class UserImportError(StartupError):
     """The user's module raised while it was being imported."""
 
 
-class NotServedYet(StartupError):
-    """A signature type the configuration accepts but this release does not serve."""
-
-
 class ConfigError(StartupError):
     """A configuration value is not acceptable."""
 

@@ -229,8 +229,3 @@ class Instance:
                 return  # interrupted: the worker goes on
         if self.channel is not None:
             self.channel.recycle(f"invocation {invocation.id} could not be stopped at its deadline")
-
-
-def retry_after(instance: Instance) -> str:
-    """Seconds a refused client should wait: a guess from how busy the instance is."""
-    return "1" if instance.running < 2 * instance.limit else "2"

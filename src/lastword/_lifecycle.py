@@ -246,11 +246,11 @@ async def _grace(settling: list[Work]) -> None:
     while time.monotonic() < started + SETTLE_CAP:
         starved = []
         for work in settling:
-            used = work.cpu_seconds()
             before = cpu[work]
-            if used is None or before is None or used - before >= SETTLE_GRACE:
-                continue
-            if work.running() and work.settling() and work.executing():
+            if before is None or not (work.running() and work.executing()):
+                continue  # executing code (or writing a log record) is settling too
+            used = work.cpu_seconds()
+            if used is not None and used - before < SETTLE_GRACE:
                 starved.append(work)
         if not starved:
             return

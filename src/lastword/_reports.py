@@ -294,13 +294,6 @@ class ReportLog(Observer):
 # --- reports made by the app (its function could not give a response) -------------------------
 
 
-def report_leftover(work: Work, action: str = "still running") -> None:
-    """Log one leftover's report outside the lifecycle's observers (the app, at shutdown)."""
-    event: Event = "shutdown" if "shutdown" in action else event_at_response(work)
-    level, text = message(work, event)
-    _log(level, text, work.invocation, work_location(work))
-
-
 def frozen_note(work: Work) -> str:
     """What freezing did to work that outlived its response (``--cpu request`` under the
     supervisor): when it was stopped, and in whose time it ran again."""

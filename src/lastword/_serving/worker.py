@@ -47,7 +47,6 @@ def main(config: Config, sock: socket.socket, table: Table, share: int) -> NoRet
 
 def _serve(config: Config, sock: socket.socket, table: Table, share: int) -> int:
     from .. import _logging, _tracking
-    from .._app import check_servable
     from .._loader import load
     from .server import build
 
@@ -56,7 +55,6 @@ def _serve(config: Config, sock: socket.socket, table: Table, share: int) -> int
     channel = WorkerChannel(sock, table)
     try:
         loaded, config = load(config)
-        check_servable(loaded)
     except StartupError as exc:
         print(f"lastword: error: {exc}", file=sys.stderr, flush=True)
         if not config.effective_reload:
