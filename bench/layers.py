@@ -12,6 +12,9 @@ CPU time per request, best of 7 batches, median over the rounds (configurations 
   front       lastword's protocol and server (src/lastword/_serving) + the same bare app
   lastword    the whole of lastword serving --target T of bench/functions/main.py (tracking on,
               request log off): app, invoker, adapter, lifecycle, Send, on the tracking loop
+  worker      the same as a worker process of ``lastword serve`` runs it: with its channel to a
+              supervisor (the shared table written per invocation, the activity count) and the
+              idle check of ``--cpu request``
 
 ``lastword - front`` is what lastword's layers above the server cost per request; ``front -
 uvicorn`` what its own HTTP/1.1 front costs against uvicorn's. With sockets add the write and
@@ -141,6 +144,21 @@ async def make():
 run(make, _tracking.new_event_loop())
 '''
 
+WORKER = LASTWORD.replace("app, server = build(loaded, config)", r'''
+import socket
+from lastword._serving.channel import Table, WorkerChannel
+from lastword._serving.worker import Worker
+
+supervisor_end, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+table = Table.create(max(1, config.concurrency))
+channel = WorkerChannel(worker_end, table)
+app, server = build(loaded, config, channel=channel, main_thread=True)
+worker = Worker(config, app, server, channel, table)
+server.on_activity = channel.activity
+app.instance.on_idle = worker.idle_soon
+app.lifecycle.freezes = table.freezes
+''')
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(
@@ -156,7 +174,8 @@ def main() -> int:
     python = _venvs.lastword_python(setup)
     source = str(REPO / "bench" / "functions" / "main.py")
     configs = {"uvicorn": (UVICORN, []), "front": (FRONT, []),
-               "lastword": (LASTWORD, [source, args.target])}
+               "lastword": (LASTWORD, [source, args.target]),
+               "worker": (WORKER, [source, args.target])}
     found: dict[str, list[float]] = {name: [] for name in configs}
     for round_ in range(args.rounds):
         names = list(configs) if round_ % 2 == 0 else list(configs)[::-1]
@@ -179,6 +198,8 @@ def main() -> int:
         print(f"  {name:8s} {value:6.1f} µs")
     print(f"  lastword - front   = {median['lastword'] - median['front']:5.1f} µs  "
           "(the layers above the server)")
+    print(f"  worker - lastword  = {median['worker'] - median['lastword']:5.1f} µs  "
+          "(a worker's channel to its supervisor)")
     print(f"  front - uvicorn    = {median['front'] - median['uvicorn']:5.1f} µs  "
           "(lastword's HTTP/1.1 front against uvicorn's)")
     return 0

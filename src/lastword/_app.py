@@ -35,7 +35,7 @@ from ._invoke import Invoker
 from ._lifecycle import Lifecycle
 from ._loader import LoadedFunction
 from ._pool import ThreadPool
-from ._request import Incoming, read_body
+from ._request import Incoming, has_body, read_body
 from ._send import Send
 
 logger = logging.getLogger("lastword")
@@ -126,21 +126,28 @@ class App:
                 execution_id = value.decode("latin-1")
             elif name in _TRACE_HEADERS:
                 trace = (name, value)
-        invocation = self.lifecycle.begin(execution_id, asyncio.get_running_loop(), scope)
+        cycle = scope.get("lastword.cycle")
+        if cycle is not None:  # served by lastword's server: its loop, and the task it made
+            loop, task = cycle.protocol.loop, cycle.task
+        else:
+            loop = asyncio.get_running_loop()
+            task = asyncio.current_task(loop)
+        invocation = self.lifecycle.begin(execution_id, loop, scope)
         if trace is not None:
             invocation.trace = parse_trace(*trace)
+        invocation.cycle = cycle
+        invocation.task = task
         instance = self.instance
         try:
-            turn = instance.admit()
+            turn = instance.enter(invocation, loop)
         except Overloaded as exc:
             await self._refuse(send, str(exc))
             return
-        cycle = scope.get("lastword.cycle")
-        invocation.cycle = cycle
-        invocation.task = asyncio.current_task()
-        instance.begin(invocation)
         extra = [(_EXECUTION_ID, invocation.id.encode("latin-1"))] if self.echo_execution_id else None
-        responder = Send(send, invocation, self.lifecycle, extra, self.config.report_header, instance)
+        responder = Send(
+            send, invocation, self.lifecycle, extra, self.config.report_header, instance,
+            cycle if cycle is not None and getattr(send, "__self__", None) is cycle else None,
+        )
         try:
             if turn is not None:
                 if cycle is not None:
@@ -159,20 +166,20 @@ class App:
                     return
             if cycle is not None:
                 cycle.on_disconnect = functools.partial(self._client_gone, invocation)
-            await self._invoke(scope, receive, invocation, responder)
+            body = await read_body(scope, receive) if has_body(scope) else b""
+            await self.invoker(Incoming(scope, body, receive), invocation, responder)
+        except (Exception, asyncio.CancelledError) as exc:
+            if not await self._failed(exc, invocation, responder):
+                raise
         finally:
             if cycle is not None:
                 cycle.on_disconnect = None
-            instance.leave(turn)
-            instance.end(invocation)
+            instance.exit(invocation, turn)
 
-    async def _invoke(
-        self, scope: Scope, receive: Receive, invocation: Invocation, responder: Send
-    ) -> None:
-        try:
-            request = Incoming(scope, await read_body(scope, receive), receive)
-            await self.invoker(request, invocation, responder)
-        except BadReturn as exc:
+    async def _failed(self, exc: BaseException, invocation: Invocation, responder: Send) -> bool:
+        """The one place a failure becomes a response (or nothing, when nobody listens). False:
+        not the function's, nor the request's (the server is stopping): let it propagate."""
+        if isinstance(exc, BadReturn):
             invocation.outcome = exc.outcome  # type: ignore[assignment]
             if exc.outcome == "no-response":
                 _reports.report_no_response(invocation, self.site)
@@ -181,26 +188,27 @@ class App:
                     invocation, self.site, exc.args[0], self.loaded.is_async
                 )
             await self._fail(responder, 500, exc.outcome)
-        except BadRequest as exc:  # the function was not called (a malformed event, a GET...)
+        elif isinstance(exc, BadRequest):  # the function was not called (a malformed event...)
             invocation.outcome = "bad-request"
             _reports.report_bad_request(invocation, str(exc), exc.status)
             await self._fail(responder, exc.status, "bad-request", str(exc), headers=exc.headers)
-        except BodyTooLarge:
+        elif isinstance(exc, BodyTooLarge):
             invocation.outcome = "too-large"
             await self._fail(responder, 413, "too-large")
-        except ClientGone:
+        elif isinstance(exc, ClientGone):
             invocation.outcome = "client-gone"
             _reports.report_client_gone(invocation, called=False)
-        except (InvocationTimeout, asyncio.CancelledError):
+        elif isinstance(exc, (InvocationTimeout, asyncio.CancelledError)):
             if invocation.outcome != "timeout":
-                raise  # not cancelled by its deadline: the server is stopping
+                return False  # not cancelled by its deadline: the server is stopping
             await self._fail(responder, 504, "timeout", settled=True)
-        except Exception as exc:
-            if invocation.outcome == "timeout" or invocation.client_gone:
-                return  # answered at its deadline, or nobody is listening: nothing more to send
+        elif invocation.outcome == "timeout" or invocation.client_gone:
+            pass  # answered at its deadline, or nobody is listening: nothing more to send
+        else:
             invocation.outcome = "crash"
-            _reports.report_crash(invocation, exc)
+            _reports.report_crash(invocation, exc)  # type: ignore[arg-type]
             await self._fail(responder, 500, "crash")
+        return True
 
     def _client_gone(self, invocation: Invocation) -> None:
         if not invocation.responded:
@@ -244,7 +252,8 @@ class App:
         cycle = invocation.cycle
         if cycle is None or cycle.started or cycle.complete:
             return None
-        return Send(cycle.send, invocation, self.lifecycle, None, self.config.report_header)
+        return Send(cycle.send, invocation, self.lifecycle, None, self.config.report_header,
+                    cycle=cycle)
 
     def interrupt(self, invocation: Invocation) -> bool:
         """Stop an async function holding the event loop (the main thread) at its deadline:

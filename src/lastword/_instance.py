@@ -81,52 +81,44 @@ class Instance:
         """Seconds between the watchdog's looks while it has no deadline to sleep until."""
         self._stopped = False
 
-    # --- admission ----------------------------------------------------------------------------
+    # --- arriving and leaving -----------------------------------------------------------------
 
-    def admit(self) -> asyncio.Future[None] | None:
-        """None when the invocation may run now; a future to await for its turn; Overloaded."""
+    def enter(
+        self, invocation: Invocation, loop: asyncio.AbstractEventLoop
+    ) -> asyncio.Future[None] | None:
+        """``invocation`` arrives: it is in flight from now on (its deadline runs, the supervisor
+        sees it). Returns None when it may run now, or a future (of ``loop``) to await for its
+        turn; raises Overloaded, and it is not in flight, when the instance runs and queues all
+        it takes."""
         if self.running < self.limit:
             self.running += 1
-            return None
-        if len(self.waiting) >= self.max_queue:
+            turn = None
+        elif len(self.waiting) >= self.max_queue:
             raise Overloaded(
                 f"{self.running} invocations are running and {len(self.waiting)} waiting, the most "
                 f"this instance takes (--concurrency {self.limit})"
             )
-        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.waiting.append(turn)
-        return turn
-
-    def leave(self, turn: asyncio.Future[None] | None) -> None:
-        """The invocation admitted with ``turn`` (None: at once) is over: pass its place on."""
-        if turn is not None and (turn.cancelled() or not turn.done()):
-            turn.cancel()  # it never got its place (its client went away while it waited)
-            with contextlib.suppress(ValueError):
-                self.waiting.remove(turn)
-            return
-        while self.waiting:
-            following = self.waiting.popleft()
-            if not following.done():
-                following.set_result(None)  # its place is this one's: running stays the same
-                return
-        self.running -= 1
-
-    # --- in flight ----------------------------------------------------------------------------
-
-    def begin(self, invocation: Invocation) -> None:
+        else:
+            turn = loop.create_future()
+            self.waiting.append(turn)
         self.in_flight.add(invocation)
         if self.channel is not None:
             invocation.slot = self.channel.begin(invocation)
-        with self._lock:
-            self._deadlines.append(invocation)
+        self._deadlines.append(invocation)  # the watchdog only takes from the other end
         if self._watchdog is None:
             self._start_watchdog(invocation.timeout)
+        return turn
 
     def started(self, invocation: Invocation) -> None:
         if self.channel is not None and invocation.slot >= 0:
             self.channel.started(invocation.slot)
 
-    def end(self, invocation: Invocation) -> None:
+    def exit(self, invocation: Invocation, turn: asyncio.Future[None] | None) -> None:
+        """``invocation``, let in with ``turn`` (None: at once), is over: its place passes on."""
+        if turn is None and not self.waiting:
+            self.running -= 1
+        else:
+            self._pass_on(turn)
         in_flight = self.in_flight
         in_flight.discard(invocation)
         deadlines = self._deadlines
@@ -136,8 +128,22 @@ class Instance:
         if self.channel is not None and invocation.slot >= 0:
             self.channel.end(invocation.slot)
             invocation.slot = -1
-        if not self.in_flight and self.on_idle is not None:
+        if not in_flight and self.on_idle is not None:
             self.on_idle()
+
+    def _pass_on(self, turn: asyncio.Future[None] | None) -> None:
+        if turn is not None and (turn.cancelled() or not turn.done()):
+            turn.cancel()  # it never got its place (its client went away while it waited)
+            with contextlib.suppress(ValueError):
+                self.waiting.remove(turn)
+            return
+        waiting = self.waiting
+        while waiting:
+            following = waiting.popleft()
+            if not following.done():
+                following.set_result(None)  # its place is this one's: running stays the same
+                return
+        self.running -= 1
 
     def answered(self, invocation: Invocation) -> None:
         """Its deadline was answered (504): the supervisor must not answer it again."""

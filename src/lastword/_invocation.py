@@ -262,7 +262,7 @@ class Invocation:
     """One call of the user's function: id, start, deadline, the work it started, its outcome."""
 
     __slots__ = (
-        "_id", "function", "policy", "cpu", "timeout", "started", "outcome", "status",
+        "id", "function", "policy", "cpu", "timeout", "started", "deadline", "outcome", "status",
         "responded", "work", "waited_for", "cancelled", "left", "lifecycle", "loop", "trace",
         "streamed", "scope", "ended", "sent", "slot", "cycle", "task", "thread", "expiry",
         "client_gone",
@@ -278,12 +278,18 @@ class Invocation:
         lifecycle: Any = None,
         loop: Any = None,
     ):
-        self._id = execution_id
+        self.id = (
+            execution_id if execution_id is not None else f"{_ids.getrandbits(48):012x}"
+        )
+        """The execution id: the ``Function-Execution-Id`` request header, or a new one (12
+        random hex digits, like the ids functions-framework makes)."""
         self.function = function
         self.policy = policy
         self.cpu = cpu
         self.timeout = timeout
         self.started = time.monotonic()
+        self.deadline = self.started + timeout
+        """Monotonic time by which the invocation must be over."""
         self.outcome: Outcome | None = None
         self.status: int | None = None
         self.responded = False
@@ -322,18 +328,6 @@ class Invocation:
         """Set when its deadline is being handled (a threading.Event the handler sets)."""
         self.client_gone = False
         """The client went away before the response was complete."""
-
-    @property
-    def id(self) -> str:
-        """The execution id: the ``Function-Execution-Id`` request header, or a new one."""
-        if self._id is None:
-            self._id = new_execution_id()
-        return self._id
-
-    @property
-    def deadline(self) -> float:
-        """Monotonic time by which the invocation must be over."""
-        return self.started + self.timeout
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
@@ -390,7 +384,3 @@ _FIRST_WORK = threading.Lock()
 _ids = random.Random()  # its own: never moves the user's random sequence
 """Execution ids need to be unique, not secret: seeded once from the OS, no system call per id."""
 
-
-def new_execution_id() -> str:
-    """12 random hex digits (48 bits), like the ids functions-framework makes."""
-    return f"{_ids.getrandbits(48):012x}"

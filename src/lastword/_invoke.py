@@ -3,7 +3,8 @@
 An async function runs on the event loop; a sync one on the thread pool, inside a copy of the
 request's context. Either way the adapter makes the call (what the function receives, how its
 return value becomes a :class:`~lastword._adapters._base.Reply`), the same checks apply to what it
-returned, and the reply goes out through one :meth:`Invoker.respond`.
+returned, and the reply goes out through :class:`~lastword._send.Send`: whole (most replies) or
+by :meth:`Invoker.respond` (a stream, a response that sends itself, work attached to it).
 
 This is also the boundary of tracking: the invocation is the current one (``_invocation.current``)
 only while the user's code runs — the function, its error handler, its response body generator —
@@ -16,6 +17,7 @@ import contextvars
 import inspect
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from ._adapters import adapter_factory
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
 
 ErrorHandlers = tuple[tuple[type[BaseException], Callable[..., Any]], ...]
 
+_NOT_AWAITABLE = frozenset({str, bytes, dict, list, tuple, type(None)})
+"""What functions return most, known without asking ``inspect.isawaitable``."""
+
 
 class Invoker:
     """Calls one loaded function for a request and sends what it returned."""
@@ -44,16 +49,41 @@ class Invoker:
 
     async def __call__(self, request: Incoming, invocation: Invocation, send: Send) -> None:
         """Run the function for ``request`` and send its response through ``send``."""
-        if self.is_async:
-            reply = await self._call_async(request, invocation)
-            await self.respond(reply, request, invocation, send, None)
+        context = None
+        if self.is_async:  # on the event loop, as the invocation's code
+            token = current.set(invocation)
+            try:
+                with self.adapter.call(request) as call:
+                    try:
+                        result = self.function(*call.args)
+                        if type(result) is CoroutineType or inspect.isawaitable(result):
+                            result = await result
+                        if type(result) not in _NOT_AWAITABLE and inspect.isawaitable(result):
+                            # `return other()` without await
+                            _close(result)
+                            raise BadReturn("returned-awaitable", describe_value(result))
+                        reply = call.reply(result)
+                    except BadReturn:
+                        raise
+                    except Exception as error:
+                        handled = await self._handle_async(call, error)
+                        if handled is None:
+                            raise
+                        reply = handled
+            finally:
+                current.reset(token)
         else:
             context = contextvars.copy_context()
             context.run(current.set, invocation)
             reply = await self.pool.run(context, self._call_sync, request)
+        if reply.stream is None and reply.asgi is None and not reply.after and reply.background is None:
+            sending = send.whole(reply.status, reply.headers, reply.body)  # most replies
+            if sending is not None:
+                await sending
+        else:
             await self.respond(reply, request, invocation, send, context)
 
-    # --- calling ------------------------------------------------------------------------------
+    # --- calling a sync function --------------------------------------------------------------
 
     def _call_sync(self, request: Incoming) -> Reply:
         """On a pool thread, in the invocation's context."""
@@ -72,7 +102,7 @@ class Invoker:
         with self.adapter.call(request) as call:
             try:
                 result = self.function(*call.args)
-                if inspect.isawaitable(result):
+                if type(result) not in _NOT_AWAITABLE and inspect.isawaitable(result):
                     _close(result)
                     raise BadReturn("returned-awaitable", describe_value(result))
                 return call.reply(result)
@@ -83,28 +113,6 @@ class Invoker:
                 if handled is None:
                     raise
                 return handled
-
-    async def _call_async(self, request: Incoming, invocation: Invocation) -> Reply:
-        token = current.set(invocation)
-        try:
-            with self.adapter.call(request) as call:
-                try:
-                    result = self.function(*call.args)
-                    if inspect.isawaitable(result):
-                        result = await result
-                    if inspect.isawaitable(result):  # `return other()` without await
-                        _close(result)
-                        raise BadReturn("returned-awaitable", describe_value(result))
-                    return call.reply(result)
-                except BadReturn:
-                    raise
-                except Exception as error:
-                    handled = await self._handle_async(call, error)
-                    if handled is None:
-                        raise
-                    return handled
-        finally:
-            current.reset(token)
 
     # --- exceptions the function raised -------------------------------------------------------
 
@@ -161,11 +169,13 @@ class Invoker:
                 response.body_iterator = _attributed(body, invocation)
             await response(request.scope, request.receive, send)
             return
-        await send({"type": "http.response.start", "status": reply.status, "headers": reply.headers})
         stream = reply.stream
-        if stream is None:
-            await send({"type": "http.response.body", "body": reply.body})
+        if stream is None:  # a whole body, with work attached to it
+            sending = send.whole(reply.status, reply.headers, reply.body)
+            if sending is not None:
+                await sending
             return
+        await send({"type": "http.response.start", "status": reply.status, "headers": reply.headers})
         if isinstance(stream, Iterator):
             await self._send_iterator(stream, send, context or contextvars.copy_context())
         else:

@@ -74,6 +74,9 @@ class Lifecycle:
         """Set in a worker under ``--cpu request``: (times frozen, last frozen at, last thawed
         at), as the supervisor notes them."""
         self._freezes_seen = 0
+        self.may_have_frozen = False
+        """Set by the worker when it is reached after saying it was idle: the next invocation
+        asks ``freezes`` whether it was frozen (only then: it is a read of the shared table)."""
         self.wakes: collections.deque[tuple[float, float, str]] = collections.deque(maxlen=64)
         """(frozen at, thawed at, the invocation that arrived to a frozen worker)."""
         self.left_running: weakref.WeakSet[Work] = weakref.WeakSet()
@@ -90,7 +93,8 @@ class Lifecycle:
             execution_id, self.function, self.policy, self.cpu, self.timeout, self, loop
         )
         invocation.scope = scope
-        if self.freezes is not None:
+        if self.may_have_frozen and self.freezes is not None:
+            self.may_have_frozen = False
             count, frozen_at, thawed_at = self.freezes()
             if count != self._freezes_seen:  # this request found the worker frozen
                 self._freezes_seen = count

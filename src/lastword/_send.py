@@ -8,15 +8,17 @@ Every response of every signature type goes through it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
-from ._asgi import PLAIN, Message, content_length
+from ._asgi import PLAIN, Headers, Message, content_length
 from ._asgi import Send as ASGISend
 
 if TYPE_CHECKING:
     from ._instance import Instance
     from ._invocation import Invocation
     from ._lifecycle import Lifecycle
+    from ._serving.protocol import Cycle
 
 
 class Send:
@@ -24,7 +26,7 @@ class Send:
 
     __slots__ = (
         "_send", "invocation", "lifecycle", "head", "started", "status", "extra_headers", "report",
-        "instance",
+        "instance", "cycle",
     )
 
     def __init__(
@@ -35,6 +37,7 @@ class Send:
         extra_headers: list[tuple[bytes, bytes]] | None,
         report: bool = False,
         instance: Instance | None = None,
+        cycle: Cycle | None = None,
     ):
         self._send = send
         self.instance = instance
@@ -47,6 +50,10 @@ class Send:
         self.extra_headers = extra_headers
         self.report = report
         """Add the invocation's report as a header (lastword.testing against a server)."""
+        self.cycle = cycle
+        """lastword's server's request cycle, when ``send`` is its: a whole response is handed
+        to it in one call (:meth:`~lastword._serving.protocol.Cycle.respond`), not as two
+        messages."""
 
     async def __call__(self, message: Message) -> None:
         if self.invocation.responded:
@@ -66,30 +73,99 @@ class Send:
                 await self.error(replace, self.invocation.outcome or "error", settled=True)
                 return
         if not self.started:
-            await self._start(streamed=not last)
+            head = self.head
+            if head is None:
+                raise RuntimeError("the response body was sent before its head")
+            if last:  # the whole response in one message
+                await self._whole(self.status, head.get("headers") or [], message.get("body", b""))
+                return
+            await self._start(head)
         self.invocation.sent += len(message.get("body", b""))
         await self._send(message)
         if last:
             self.lifecycle.responded(self.invocation, self.status)
 
-    async def _start(self, streamed: bool = False) -> None:
-        head = self.head
-        if head is None:
-            raise RuntimeError("the response body was sent before its head")
-        self.invocation.streamed = streamed
-        if self.extra_headers or self.report:
-            extra = list(self.extra_headers or ())
-            if self.report:
-                from ._report_data import report_header
+    def whole(self, status: int, headers: Headers, body: bytes) -> Awaitable[None] | None:
+        """Send a whole response (what most functions return): the same as a start message and
+        a last body message, settled first.
 
-                extra.append(
-                    (b"x-lastword-report", report_header(self.invocation, self.status, streamed))
-                )
-            head = {**head, "headers": [*head.get("headers", ()), *extra]}
+        Sent at once, returning None, when the invocation left no work to settle and the server
+        is lastword's (most requests: nothing to await); otherwise returns what to await.
+        """
+        invocation = self.invocation
+        if invocation.responded:
+            return None  # answered already (504 at its deadline)
+        if invocation.work or self.cycle is None:
+            return self._settle_and_send(status, headers, body)
+        self.status = status
+        self._whole_now(status, headers, body)
+        return None
+
+    async def _settle_and_send(self, status: int, headers: Headers, body: bytes) -> None:
+        invocation = self.invocation
+        self.status = status
+        if invocation.work:
+            replace = await self.lifecycle.settle(invocation)
+            if replace is not None:
+                await self.error(replace, invocation.outcome or "error", settled=True)
+                return
+        await self._whole(status, headers, body)
+
+    async def _whole(self, status: int, headers: Headers, body: bytes) -> None:
+        """Start and finish the response: its head (with lastword's headers) and its body."""
+        if self.cycle is not None:
+            self._whole_now(status, headers, body)
+            return
+        invocation = self.invocation
+        headers = self._starting(status, headers)
+        invocation.sent += len(body)
+        await self._send({"type": "http.response.start", "status": status, "headers": headers})
+        await self._send({"type": "http.response.body", "body": body})
+        self.lifecycle.responded(invocation, status)
+
+    def _whole_now(self, status: int, headers: Headers, body: bytes) -> None:
+        """:meth:`_whole` on lastword's server: one call, nothing to await."""
+        invocation = self.invocation
+        invocation.streamed = False
+        self.started = True
+        if self.instance is not None:
+            self.instance.started(invocation)
+        if self.extra_headers or self.report:
+            headers = self._headers(headers, status, False)
+        invocation.sent += len(body)
+        self.cycle.respond(status, headers, body)  # type: ignore[union-attr]
+        self.lifecycle.responded(invocation, status)
+
+    def _starting(self, status: int, headers: Headers) -> Headers:
+        """A whole response's head is about to go out: its headers, with lastword's."""
+        self.invocation.streamed = False
+        self.started = True
+        if self.instance is not None:
+            self.instance.started(self.invocation)
+        return self._headers(headers, status, False)
+
+    async def _start(self, head: Message) -> None:
+        """Start a response sent in parts."""
+        self.invocation.streamed = True
+        headers = head.get("headers") or []
+        added = self._headers(headers, self.status, True)
+        if added is not headers:
+            head = {**head, "headers": added}
         self.started = True
         if self.instance is not None:
             self.instance.started(self.invocation)
         await self._send(head)
+
+    def _headers(self, headers: Headers, status: int, streamed: bool) -> Headers:
+        """``headers`` with what lastword adds (the execution id, the report header)."""
+        if not (self.extra_headers or self.report):
+            return headers
+        extra = list(self.extra_headers or ())
+        if self.report:
+            from ._report_data import report_header
+
+            extra.append((b"x-lastword-report", report_header(self.invocation, status, streamed)))
+        return [*headers, *extra]
 
     async def error(
         self,
@@ -120,12 +196,8 @@ class Send:
             head.append((b"x-google-status", b"crash"))
         if outcome not in ("crash", "ok", "bad-request"):
             head.append((b"x-lastword-outcome", outcome.encode()))
-        self.head = {"type": "http.response.start", "status": status, "headers": head}
         self.status = status
-        await self._start()
-        self.invocation.sent += len(body)
-        await self._send({"type": "http.response.body", "body": body})
-        self.lifecycle.responded(self.invocation, status)
+        await self._whole(status, head, body)
 
 
 _ERROR_BODIES = {

@@ -120,37 +120,38 @@ class WorkerChannel:
     def __init__(self, sock: socket.socket, table: Table):
         self.sock = sock
         self.table = table
+        self.view = table.view
         self.free = list(range(table.slots - 1, -1, -1))
         self.count = 0
+        """The activity count: written to the table only after the worker said it was idle
+        (:meth:`idle`), when a supervisor freezing it must learn that it was reached."""
         self.recycling = False
 
-    # the Instance's channel
+    # the Instance's channel (on every invocation: a few bytes written, no system call)
     def begin(self, invocation: Invocation) -> int:
-        self.count += 1
-        table = self.table
-        table.set_activity(self.count)
         if not self.free:
             return -1  # more in flight than slots: not in the table (the gate prevents this)
         slot = self.free.pop()
         cycle = invocation.cycle
-        table.write(
+        self.table.write(
             slot, cycle.protocol.conn_id if cycle is not None else 0, invocation.started,
             invocation.deadline, invocation.id,
         )
         return slot
 
     def started(self, slot: int) -> None:
-        self.table.set_state(slot, STARTED)
+        self.view[HEADER_SIZE + slot * SLOT_SIZE] = STARTED
 
     def answered(self, slot: int) -> None:
         """Answered at its deadline; the slot stays taken until the invocation ends."""
-        self.table.set_state(slot, ANSWERED)
+        self.view[HEADER_SIZE + slot * SLOT_SIZE] = ANSWERED
 
     def end(self, slot: int) -> None:
-        self.table.set_state(slot, FREE)
+        self.view[HEADER_SIZE + slot * SLOT_SIZE] = FREE
         self.free.append(slot)
 
     def activity(self) -> None:
+        """Reached (a connection, bytes read) after saying it was idle."""
         self.count += 1
         self.table.set_activity(self.count)
 
@@ -164,6 +165,7 @@ class WorkerChannel:
         self._send(READY + json.dumps(what).encode())
 
     def idle(self) -> None:
+        self.table.set_activity(self.count)
         self._send(IDLE + struct.pack("<Q", self.count))
 
     def _send(self, message: bytes) -> None:

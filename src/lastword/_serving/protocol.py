@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import httptools
 
 from .._asgi import Message, Scope
-from .wire import date_header, plain_response, shutdown_fd, status_line
+from .wire import STATUS_LINES, date_header, plain_response, shutdown_fd, status_line
 
 if TYPE_CHECKING:
     from .server import Server
@@ -41,6 +41,11 @@ _STAND_IN = b"PUT"
 IDLE, HEAD, BODY, ACTIVE = 0, 1, 2, 3
 
 _NO_BODY = frozenset({204, 304})
+
+_LINES: dict[tuple[bytes, bytes], tuple[bytes, bool]] = {}
+"""Response header lines already checked and made: (name, value) -> (line, is Content-Length).
+A function sends the same few headers over and over."""
+_LINES_KEPT = 256
 
 
 class _Refuse(Exception):
@@ -140,7 +145,8 @@ class HttpProtocol(asyncio.Protocol):
             return  # refused: what else the client sends is not read
         # Counted before anything else: a request read now has not begun an invocation yet, and
         # a supervisor freezing this worker at this moment must see that it was reached.
-        self.server.on_activity()
+        if self.server.watched:
+            self.server.noticed()
         if self.start_expected:
             if self.pending:
                 data = self.pending + data
@@ -210,13 +216,18 @@ class HttpProtocol(asyncio.Protocol):
             raise _Refuse(505, "HTTP Version Not Supported: send HTTP/1.1 or HTTP/1.0.")
         method = self.method or parser.get_method()
         self.method = b""
-        parsed = httptools.parse_url(self.url)
-        raw_path = parsed.path
-        path = raw_path.decode("latin-1")
-        if "%" in path:
-            from urllib.parse import unquote
+        url = self.url
+        if url[:1] == b"/" and b"?" not in url and b"%" not in url and b"#" not in url:
+            raw_path, query, path = url, b"", url.decode("latin-1")  # most requests: a plain path
+        else:
+            parsed = httptools.parse_url(url)
+            raw_path = parsed.path
+            query = parsed.query or b""
+            path = raw_path.decode("latin-1")
+            if "%" in path:
+                from urllib.parse import unquote
 
-            path = unquote(path)
+                path = unquote(path)
         scope: Scope = {
             "type": "http",
             "asgi": {"version": "3.0", "spec_version": "2.3"},
@@ -228,7 +239,7 @@ class HttpProtocol(asyncio.Protocol):
             "root_path": "",
             "path": path,
             "raw_path": raw_path,
-            "query_string": parsed.query or b"",
+            "query_string": query,
             "headers": self.headers,
         }
         keep_alive = parser.should_keep_alive() and not self.server.draining
@@ -328,7 +339,7 @@ class Cycle:
     __slots__ = (
         "protocol", "scope", "keep_alive", "expect_continue", "body", "buffered", "more_body",
         "waiter", "disconnected", "started", "complete", "chunked", "head_request",
-        "on_disconnect", "status", "hijacked", "head", "delivered",
+        "on_disconnect", "status", "hijacked", "head", "delivered", "task",
     )
 
     def __init__(self, protocol: HttpProtocol, scope: Scope, keep_alive: bool, expect: bool):
@@ -353,6 +364,8 @@ class Cycle:
         """Answered from outside the event loop (a deadline watchdog): nothing more is written."""
         self.head: list[tuple[bytes, bytes]] | None = None
         self.delivered = False
+        self.task: asyncio.Task[None] | None = None
+        """The task serving it (set by the server)."""
 
     @property
     def fd(self) -> int:
@@ -421,6 +434,9 @@ class Cycle:
         head = self.head
         if head is not None:
             self.head = None
+            if not more:
+                self._write_whole(head, body)
+                return
             data = self._head_bytes(head, body, more)
             if self.head_request or self.status in _NO_BODY:
                 protocol.transport.write(data)
@@ -442,22 +458,60 @@ class Cycle:
         elif protocol.writable is not None and not protocol.writable.done():
             await protocol.writable  # the client reads slower than the function writes
 
+    def respond(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        """A whole response at once, head and body in one write: what :meth:`send` does with a
+        start message and then a last body message, without the two messages."""
+        if self.complete or self.hijacked:
+            return
+        if self.started:
+            raise RuntimeError("the response was already started")
+        self.started = True
+        self.status = status
+        if self.protocol.closed:
+            self.complete = True
+            return
+        self._write_whole(headers, body)
+
+    def _write_whole(self, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        protocol = self.protocol
+        data = self._head_bytes(headers, body, False)
+        if self.head_request or self.status in _NO_BODY:
+            protocol.transport.write(data)
+        else:
+            protocol.transport.write(data + body)
+        self.complete = True
+        if self.waiter is not None:
+            self.wake()  # a receive() waiting for the end hears of it
+        protocol.response_complete(self)
+
     def _head_bytes(self, headers: list[tuple[bytes, bytes]], body: bytes, more: bool) -> bytes:
-        parts = [status_line(self.status)]
+        status = self.status
+        parts = [STATUS_LINES.get(status) or status_line(status)]
         length = False
-        for name, value in headers:
+        lines = _LINES
+        for pair in headers:
+            known = lines.get(pair) if type(pair) is tuple else None
+            if known is not None:
+                line, length_line = known
+                length = length or length_line
+                parts.append(line)
+                continue
+            name, value = pair
             lowered = name.lower()
-            if lowered == b"content-length":
-                length = True
-            elif lowered == b"transfer-encoding":
+            if lowered == b"transfer-encoding":
                 continue  # framing is the server's
-            elif lowered == b"connection":
+            if lowered == b"connection":
                 if value.lower() == b"close":
                     self.keep_alive = False
                 continue
             if b"\n" in value or b"\r" in value or b"\n" in name or b":" in name:
                 raise ValueError(f"the response header {name!r} has a line break or a colon in it")
-            parts.append(b"%s: %s\r\n" % (name, value))
+            line = b"%s: %s\r\n" % (name, value)
+            length_line = lowered == b"content-length"
+            length = length or length_line
+            if type(pair) is tuple and len(lines) < _LINES_KEPT:
+                lines[pair] = (line, length_line)
+            parts.append(line)
         if not length and self.status not in _NO_BODY and not (100 <= self.status < 200):
             if more:
                 self.chunked = True

@@ -9,10 +9,11 @@ listening socket (in-process) or one at a time from the supervisor (a worker), a
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from .protocol import ACTIVE, BODY, HEAD, IDLE, Cycle, HttpProtocol
@@ -34,24 +35,38 @@ SWEEP_INTERVAL = 0.5
 class Server:
     def __init__(self, app: App | Any, limits: Limits | None = None, shared_sockets: bool = False):
         self.app = app
+        self.handle = getattr(app, "http", None) or app
+        """What a request is handed to: lastword's app takes HTTP requests directly (what its
+        ASGI ``__call__`` does with an ``http`` scope)."""
         self.instance = app.instance
         self.limits = limits or Limits()
         self.shared_sockets = shared_sockets
         """The supervisor holds a copy of each connection (a worker process)."""
         self.loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]
+        self._create_task: Callable[[Coroutine[Any, Any, None]], asyncio.Task[None]] = None  # type: ignore[assignment]
         self.connections: set[HttpProtocol] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         self.draining = False
         self.listener: asyncio.AbstractServer | None = None
         self._sweeper: asyncio.TimerHandle | None = None
+        self.watched = False
+        """The worker told its supervisor that it is idle (it may be frozen now): the next
+        connection or bytes read must be told to ``on_activity``. Checked on every read, and
+        false while busy, so a request that finds the worker running costs one attribute test."""
         self.on_activity: Callable[[], None] = _nothing
-        """Called whenever a connection arrives or bytes are read (the supervisor reads the count
-        to know that a worker it is freezing was reached meanwhile)."""
+        """Called, once ``watched``, when a connection arrives or bytes are read: the supervisor
+        reads the count it writes to know that a worker it is freezing was reached meanwhile."""
 
     # --- lifetime -----------------------------------------------------------------------------
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
+        base = getattr(type(self.loop), "_base_create_task", None)
+        # On a tracking loop a request's task is lastword's own, never an invocation's work:
+        # made without asking whether it is.
+        self._create_task = (
+            functools.partial(base, self.loop) if base is not None else self.loop.create_task
+        )
         self._sweeper = self.loop.call_later(SWEEP_INTERVAL, self._sweep)
         await self.app.startup()
 
@@ -63,7 +78,7 @@ class Server:
 
     async def adopt(self, sock: socket.socket, conn_id: int) -> None:
         """Serve a connection the supervisor accepted."""
-        self.on_activity()
+        self.noticed()
         try:
             await self.loop.connect_accepted_socket(lambda: HttpProtocol(self, conn_id), sock=sock)
         except OSError:  # the client is already gone
@@ -71,11 +86,21 @@ class Server:
                 shutdown_fd(sock.fileno())  # the supervisor's copy must not keep it open
             sock.close()
 
+    def noticed(self) -> None:
+        """A connection arrived or bytes were read: tell ``on_activity`` if it is watched for."""
+        if self.watched:
+            self.watched = False
+            self.on_activity()
+
     def busy(self) -> bool:
         """Anything of a request under way: an invocation, a request being read, a response
         being written."""
-        if self.instance.in_flight or self.tasks:
+        if self.instance.in_flight:
             return True
+        if self.tasks:  # a task cancelled before it ran never removed itself
+            self.tasks = {task for task in self.tasks if not task.done()}
+            if self.tasks:
+                return True
         for connection in self.connections:
             if connection.phase in (HEAD, BODY) and connection.head_bytes:
                 return True
@@ -99,6 +124,7 @@ class Server:
             if connection.phase == IDLE or (connection.phase == HEAD and not connection.head_bytes):
                 connection.close()
         deadline = time.monotonic() + grace
+        self.tasks = {task for task in self.tasks if not task.done()}
         while self.tasks and time.monotonic() < deadline:
             await asyncio.wait(list(self.tasks), timeout=max(0.0, deadline - time.monotonic()))
         left = list(self.instance.in_flight)
@@ -120,13 +146,12 @@ class Server:
     # --- requests -----------------------------------------------------------------------------
 
     def start_request(self, cycle: Cycle) -> None:
-        task = self.loop.create_task(self._run(cycle))
+        task = cycle.task = self._create_task(self._run(cycle))
         self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
 
     async def _run(self, cycle: Cycle) -> None:
         try:
-            await self.app(cycle.scope, cycle.receive, cycle.send)
+            await self.handle(cycle.scope, cycle.receive, cycle.send)
         except asyncio.CancelledError:
             if not cycle.complete:
                 cycle.protocol.close()
@@ -138,6 +163,8 @@ class Server:
             else:
                 cycle.protocol.close()
             return
+        finally:
+            self.tasks.discard(cycle.task)  # type: ignore[arg-type]
         if not cycle.complete and not cycle.hijacked:
             if not cycle.started and not cycle.protocol.closed and not cycle.disconnected:
                 await _plain_500(cycle)

@@ -40,14 +40,18 @@ class Limits:
         return limits
 
 
-def status_line(status: int, _cache: dict[int, bytes] = {}) -> bytes:  # noqa: B006 - a cache
-    line = _cache.get(status)
+STATUS_LINES: dict[int, bytes] = {}
+"""The status lines made so far, by status."""
+
+
+def status_line(status: int) -> bytes:
+    line = STATUS_LINES.get(status)
     if line is None:
         try:
             phrase = http.HTTPStatus(status).phrase
         except ValueError:
             phrase = ""
-        line = _cache[status] = b"HTTP/1.1 %d %s\r\n" % (status, phrase.encode())
+        line = STATUS_LINES[status] = b"HTTP/1.1 %d %s\r\n" % (status, phrase.encode())
     return line
 
 

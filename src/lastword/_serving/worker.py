@@ -99,7 +99,7 @@ class Worker:
         sock = self.channel.sock
         sock.setblocking(False)
         loop.add_reader(sock.fileno(), self.on_message)
-        self.server.on_activity = self.channel.activity
+        self.server.on_activity = self.reached
         if self.config.cpu == "request":
             self.app.instance.on_idle = self.idle_soon
             self.app.lifecycle.freezes = self.table.freezes
@@ -150,6 +150,14 @@ class Worker:
 
     # --- freezing ------------------------------------------------------------------------------
 
+    def reached(self) -> None:
+        """The first connection or bytes after this worker said it was idle: it may have been
+        frozen meanwhile (the next invocation asks the table whether it was)."""
+        self.channel.activity()
+        lifecycle = getattr(self.app, "lifecycle", None)
+        if lifecycle is not None:
+            lifecycle.may_have_frozen = True
+
     def idle_soon(self) -> None:
         if self.idle_check is None:
             self.idle_check = asyncio.get_running_loop().call_later(FREEZE_AFTER, self.check_idle)
@@ -160,4 +168,5 @@ class Worker:
             return
         if self.server.busy():
             return  # busy again (or still writing): the next invocation's end checks again
+        self.server.watched = True  # before the supervisor can act on the message
         self.channel.idle()
