@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .http import FlaskAdapter, FlaskCall, LazyFlaskCall, StarletteAdapter
 
 _OK = b"OK"
+_OK_LENGTH = content_length(_OK)
 
 
 class Acknowledged:
@@ -96,7 +97,7 @@ class AcknowledgedCall:
     def reply(self, result: Any) -> Reply:
         """Whatever an event function returns, the event is acknowledged (as functions-framework
         does, which ignores the return value)."""
-        return Reply(200, [PLAIN, content_length(_OK)], _OK)
+        return Reply(200, [PLAIN, _OK_LENGTH], _OK)
 
     def handled(self, result: Any) -> Reply:
         if self.flask_call is not None:

@@ -197,9 +197,17 @@ def to_sdk_event(attributes: Mapping[str, Any], data: Any) -> CloudEvent:
 
     Like the SDK's own reading, an event without ``time`` gets the current time.
     """
-    from cloudevents.http.event import CloudEvent
+    global _sdk_event
+    if _sdk_event is None:
+        from cloudevents.http.event import CloudEvent
 
-    return CloudEvent(attributes, data)  # it copies the attributes itself
+        _sdk_event = CloudEvent
+    event: CloudEvent = _sdk_event(attributes, data)  # it copies the attributes itself
+    return event
+
+
+_sdk_event: Any = None
+"""The SDK's CloudEvent class, once imported."""
 
 
 def ordered_attributes(found: dict[str, Any]) -> dict[str, Any]:
