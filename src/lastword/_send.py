@@ -4,6 +4,10 @@
 body bytes, and before the last body bytes go out it asks the lifecycle to settle the invocation —
 which may wait for work, cancel it, or replace the response with a 500 if the head is still unsent.
 Every response of every signature type goes through it.
+
+A whole response (what most functions return) goes through :meth:`Send.whole`: the same rules, and
+on lastword's own server one call to the request's cycle, which writes head and body at once —
+no ASGI messages, and nothing to await when the invocation left no work to settle.
 """
 
 from __future__ import annotations
