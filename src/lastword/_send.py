@@ -131,13 +131,13 @@ class Send:
         """:meth:`_whole` on lastword's server: one call, nothing to await."""
         invocation = self.invocation
         invocation.streamed = False
-        self.started = True
-        if self.instance is not None:
-            self.instance.started(invocation)
         if self.extra_headers or self.report:
             headers = self._headers(headers, status, False)
-        invocation.sent += len(body)
         self.cycle.respond(status, headers, body)  # type: ignore[union-attr]
+        self.started = True  # after: a head it refused (a bad header) can still become a 500
+        if self.instance is not None:
+            self.instance.started(invocation)
+        invocation.sent += len(body)
         self.lifecycle.responded(invocation, status)
 
     def _starting(self, status: int, headers: Headers) -> Headers:

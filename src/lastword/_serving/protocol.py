@@ -46,6 +46,8 @@ _LINES: dict[tuple[bytes, bytes], tuple[bytes, bool]] = {}
 """Response header lines already checked and made: (name, value) -> (line, is Content-Length).
 A function sends the same few headers over and over."""
 _LINES_KEPT = 256
+_LINE_KEPT = 512
+"""At most this many lines are kept, none longer than this many bytes."""
 
 
 class _Refuse(Exception):
@@ -437,7 +439,11 @@ class Cycle:
             if not more:
                 self._write_whole(head, body)
                 return
-            data = self._head_bytes(head, body, more)
+            try:
+                data = self._head_bytes(head, body, more)
+            except ValueError:
+                self.started = False  # nothing was written: the response can still be a 500
+                raise
             if self.head_request or self.status in _NO_BODY:
                 protocol.transport.write(data)
             elif self.chunked:
@@ -474,7 +480,11 @@ class Cycle:
 
     def _write_whole(self, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
         protocol = self.protocol
-        data = self._head_bytes(headers, body, False)
+        try:
+            data = self._head_bytes(headers, body, False)
+        except ValueError:
+            self.started = False  # nothing was written: the response can still be a 500
+            raise
         if self.head_request or self.status in _NO_BODY:
             protocol.transport.write(data)
         else:
@@ -509,7 +519,7 @@ class Cycle:
             line = b"%s: %s\r\n" % (name, value)
             length_line = lowered == b"content-length"
             length = length or length_line
-            if type(pair) is tuple and len(lines) < _LINES_KEPT:
+            if type(pair) is tuple and len(lines) < _LINES_KEPT and len(line) <= _LINE_KEPT:
                 lines[pair] = (line, length_line)
             parts.append(line)
         if not length and self.status not in _NO_BODY and not (100 <= self.status < 200):
