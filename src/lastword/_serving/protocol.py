@@ -439,11 +439,7 @@ class Cycle:
             if not more:
                 self._write_whole(head, body)
                 return
-            try:
-                data = self._head_bytes(head, body, more)
-            except ValueError:
-                self.started = False  # nothing was written: the response can still be a 500
-                raise
+            data = self._head_bytes(head, body, more)
             if self.head_request or self.status in _NO_BODY:
                 protocol.transport.write(data)
             elif self.chunked:
@@ -480,11 +476,7 @@ class Cycle:
 
     def _write_whole(self, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
         protocol = self.protocol
-        try:
-            data = self._head_bytes(headers, body, False)
-        except ValueError:
-            self.started = False  # nothing was written: the response can still be a 500
-            raise
+        data = self._head_bytes(headers, body, False)
         if self.head_request or self.status in _NO_BODY:
             protocol.transport.write(data)
         else:
@@ -515,6 +507,7 @@ class Cycle:
                     self.keep_alive = False
                 continue
             if b"\n" in value or b"\r" in value or b"\n" in name or b":" in name:
+                self.started = False  # nothing of the head was written: it can still be a 500
                 raise ValueError(f"the response header {name!r} has a line break or a colon in it")
             line = b"%s: %s\r\n" % (name, value)
             length_line = lowered == b"content-length"
