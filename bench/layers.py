@@ -13,8 +13,8 @@ CPU time per request, best of 7 batches, median over the rounds (configurations 
   lastword    the whole of lastword serving --target T of bench/functions/main.py (tracking on,
               request log off): app, invoker, adapter, lifecycle, Send, on the tracking loop
   worker      the same as a worker process of ``lastword serve`` runs it: with its channel to a
-              supervisor (the shared table written per invocation, the activity count) and the
-              idle check of ``--cpu request``
+              supervisor (the shared table written per invocation; the activity count after an
+              idle report) and the idle check of ``--cpu request``
 
 ``lastword - front`` is what lastword's layers above the server cost per request; ``front -
 uvicorn`` what its own HTTP/1.1 front costs against uvicorn's. With sockets add the write and
@@ -150,11 +150,12 @@ from lastword._serving.channel import Table, WorkerChannel
 from lastword._serving.worker import Worker
 
 supervisor_end, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+worker_end.setblocking(False)  # as a worker's (Worker.run): an unread message is dropped
 table = Table.create(max(1, config.concurrency))
 channel = WorkerChannel(worker_end, table)
 app, server = build(loaded, config, channel=channel, main_thread=True)
 worker = Worker(config, app, server, channel, table)
-server.on_activity = channel.activity
+server.on_activity = worker.reached
 app.instance.on_idle = worker.idle_soon
 app.lifecycle.freezes = table.freezes
 ''')
