@@ -13,7 +13,6 @@ import asyncio
 import functools
 import inspect
 import logging
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +28,7 @@ from ._errors import (
     ClientGone,
     InvocationTimeout,
 )
+from ._frames import frame_of
 from ._instance import Instance, Overloaded
 from ._invocation import Invocation
 from ._invoke import Invoker
@@ -418,4 +418,4 @@ def _task_frames(task: Any) -> list[Any]:
 def _thread_frames(ident: int) -> list[Any]:
     from ._reports import stack_of
 
-    return stack_of(sys._current_frames().get(ident)) if ident else []
+    return stack_of(frame_of(ident)) if ident else []

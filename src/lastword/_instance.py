@@ -18,13 +18,13 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import sys
 import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from ._errors import LastwordError
+from ._frames import frame_of
 
 if TYPE_CHECKING:
     from ._invocation import Invocation
@@ -209,7 +209,7 @@ class Instance:
         from . import _reports
         from ._serving.wire import plain_response
 
-        frame = sys._current_frames().get(self.loop_thread)
+        frame = frame_of(self.loop_thread)
         cycle = invocation.cycle
         answered = False
         if cycle is not None and not cycle.started and not cycle.complete and cycle.fd >= 0:

@@ -7,12 +7,12 @@ import asyncio
 import concurrent.futures
 import contextlib
 import contextvars
-import sys
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from .._frames import frame_of
 from .._invocation import Invocation, Work, WorkKind, current_work
 from . import _describe, _orphans
 from ._services import (
@@ -161,19 +161,19 @@ class ThreadWork(Work):
     def state(self) -> State:
         if isinstance(self.thread, threading.Timer):
             return "waiting"  # a timer: its function is still to run
-        frame = sys._current_frames().get(self.thread.ident or -1)
+        frame = frame_of(self.thread.ident)
         return thread_state(frame) if frame is not None else "running"
 
     def settling(self) -> bool:
         if isinstance(self.thread, threading.Timer) or self.ended or not self.thread.is_alive():
             return False
-        frame = sys._current_frames().get(self.thread.ident or -1)
+        frame = frame_of(self.thread.ident)
         return frame is not None and thread_settling(frame)
 
     def executing(self) -> bool:
         if isinstance(self.thread, threading.Timer) or self.ended or not self.thread.is_alive():
             return False
-        frame = sys._current_frames().get(self.thread.ident or -1)
+        frame = frame_of(self.thread.ident)
         return frame is not None and thread_executing(frame)
 
     def cpu_seconds(self) -> float | None:
