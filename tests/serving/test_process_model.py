@@ -130,6 +130,47 @@ def test_sigterm_lets_requests_finish_refuses_new_ones_and_exits_0(serve: Any, t
     assert served.process.wait(15) == 0
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_connection_accepted_before_the_drain_gets_its_response(
+    serve: Any, tmp_path: Path, workers: str
+) -> None:
+    """A client that connected before SIGTERM and sends its request just after it is served (once,
+    with ``Connection: close``): the drain must not close a connection whose request is on its way.
+    (A reload or a recycled worker drains the same way: this lost requests under --reload.)"""
+    served = serve(APP, "--target", "hello", "--workers", workers, env={"OUT_DIR": str(tmp_path)})
+    host, port = served.url.removeprefix("http://").split(":")
+    busy = concurrent.futures.ThreadPoolExecutor(1)
+    slow = busy.submit(served.get, "/?s=1")  # keeps the drain going past the request below
+    _entered(tmp_path, 1)
+    with socket.create_connection((host, int(port)), timeout=5) as early:
+        time.sleep(0.3)  # accepted and handed to a worker
+        served.process.send_signal(signal.SIGTERM)
+        time.sleep(0.3)  # the drain has begun
+        early.sendall(b"GET / HTTP/1.1\r\nHost: lastword\r\n\r\n")
+        answer = b""
+        while chunk := early.recv(65536):
+            answer += chunk
+    busy.shutdown(wait=True)
+    head = answer.split(b"\r\n\r\n", 1)[0].lower()
+    assert head.startswith(b"http/1.1 200"), answer
+    assert b"connection: close" in head
+    assert slow.result().status_code == 200
+    assert served.process.wait(15) == 0
+
+
+def test_a_fresh_connection_is_closed_once_the_drain_no_longer_waits_for_it(serve: Any) -> None:
+    """A connection that never sends a request does not hold the shutdown up for the grace period."""
+    served = serve(APP, "--target", "hello", "--grace", "20")
+    host, port = served.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as silent:
+        time.sleep(0.3)
+        started = time.monotonic()
+        served.process.send_signal(signal.SIGTERM)
+        assert silent.recv(100) == b""  # closed, without a response to a request never sent
+        assert served.process.wait(10) == 0
+        assert time.monotonic() - started < 5
+
+
 def test_shutdown_reports_abandoned_work(serve: Any) -> None:
     served = serve(APP, "--target", "writes_after", "--log-format", "text", "--cpu", "always")
     response = served.get("/", headers={"Function-Execution-Id": "leaves-it"})

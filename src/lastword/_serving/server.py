@@ -31,6 +31,11 @@ logger = logging.getLogger("lastword")
 SWEEP_INTERVAL = 0.5
 """Seconds between checks of the connections' timeouts."""
 
+FIRST_REQUEST_WAIT = 1.0
+"""Seconds a draining server still waits for the request of a connection that has sent none yet
+(or only part of its head): the connection was accepted before the drain began and its request is
+on its way, so closing it would lose a request the client was entitled to send."""
+
 
 class Server:
     def __init__(self, app: App | Any, limits: Limits | None = None, shared_sockets: bool = False):
@@ -47,6 +52,8 @@ class Server:
         self.connections: set[HttpProtocol] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         self.draining = False
+        self.awaited_until = 0.0
+        """While draining: until when a connection's first request is still waited for."""
         self.listener: asyncio.AbstractServer | None = None
         self._sweeper: asyncio.TimerHandle | None = None
         self.watched = False
@@ -76,8 +83,14 @@ class Server:
             lambda: HttpProtocol(self), sock=sock, backlog=2048
         )
 
-    async def adopt(self, sock: socket.socket, conn_id: int) -> None:
-        """Serve a connection the supervisor accepted."""
+    def take(self, sock: socket.socket, conn_id: int) -> None:
+        """Serve a connection the supervisor accepted (a drain that begins meanwhile waits for
+        it to be set up, then for its request)."""
+        task = self._create_task(self._adopt(sock, conn_id))
+        self.tasks.add(task)
+        task.add_done_callback(lambda done: self.tasks.discard(done))
+
+    async def _adopt(self, sock: socket.socket, conn_id: int) -> None:
         self.noticed()
         try:
             await self.loop.connect_accepted_socket(lambda: HttpProtocol(self, conn_id), sock=sock)
@@ -112,7 +125,9 @@ class Server:
     async def drain(self, grace: float) -> list[Invocation]:
         """Stop taking requests and let those in flight finish, for up to ``grace`` seconds.
 
-        Idle connections are closed now, busy ones after their response; invocations still
+        Idle keep-alive connections are closed now, busy ones after their response. A
+        connection accepted but whose request has not arrived (or only in part) is given
+        ``FIRST_REQUEST_WAIT`` for it: the client sent it before the drain began. Invocations still
         running when the grace period runs out get a 503 and a line each, and are cancelled.
         Returns them.
         """
@@ -121,12 +136,23 @@ class Server:
         if self.listener is not None:
             self.listener.close()
         for connection in list(self.connections):
-            if connection.phase == IDLE or (connection.phase == HEAD and not connection.head_bytes):
+            if connection.phase == IDLE:
                 connection.close()
-        deadline = time.monotonic() + grace
-        self.tasks = {task for task in self.tasks if not task.done()}
-        while self.tasks and time.monotonic() < deadline:
-            await asyncio.wait(list(self.tasks), timeout=max(0.0, deadline - time.monotonic()))
+        now = time.monotonic()
+        deadline = now + grace
+        self.awaited_until = min(deadline, now + FIRST_REQUEST_WAIT)
+        while True:
+            self.tasks = {task for task in self.tasks if not task.done()}
+            awaited = self._awaiting_requests()
+            if not (self.tasks or awaited) or time.monotonic() >= deadline:
+                break
+            timeout = max(0.0, deadline - time.monotonic())
+            if awaited:  # a request starting is no task's end: look again soon
+                timeout = min(timeout, 0.01)
+            if self.tasks:
+                await asyncio.wait(list(self.tasks), timeout=timeout)
+            else:
+                await asyncio.sleep(timeout)
         left = list(self.instance.in_flight)
         for invocation in left:
             await self.app.cut_short(invocation)  # a 503 and a line for each, then they stop
@@ -177,8 +203,21 @@ class Server:
 
     def connection_made(self, connection: HttpProtocol) -> None:
         self.connections.add(connection)
-        if self.draining:
+        if self.draining and time.monotonic() >= self.awaited_until:
             connection.close()
+
+    def _awaiting_requests(self) -> list[HttpProtocol]:
+        """While draining: the connections whose request has not (fully) arrived yet, waited for
+        until ``awaited_until`` and closed after it."""
+        awaited = [c for c in self.connections if c.phase == HEAD and not c.closed]
+        if awaited and time.monotonic() >= self.awaited_until:
+            for connection in awaited:
+                if connection.head_bytes:
+                    connection.refuse(408, "Request Timeout: the instance is shutting down.")
+                else:
+                    connection.close()
+            return []
+        return awaited
 
     def connection_lost(self, connection: HttpProtocol) -> None:
         self.connections.discard(connection)

@@ -140,9 +140,7 @@ class Worker:
             if kind == messages.CONNECTION:
                 connection = socket.socket(fileno=fds[0])
                 connection.setblocking(False)
-                asyncio.get_running_loop().create_task(
-                    self.server.adopt(connection, messages.conn_id_of(data))
-                )
+                self.server.take(connection, messages.conn_id_of(data))
             elif kind == messages.DRAIN:
                 self.stop(float(data[1:] or self.config.grace))
             for extra in fds[1:] if kind == messages.CONNECTION else fds:
