@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 import re
 import sys
@@ -70,6 +72,8 @@ def concurrent_app() -> Iterator[Any]:
     for client in clients:
         client.close()
     _wait_for_children_to_end()  # their ends are logged: not in the next test's log
+    for process in multiprocessing.active_children():  # the forkserver's children, not ours
+        process.join(10)  # before the release file goes: else they wait out their own bound
     os.remove(module.RELEASE_FILE)
 
 
@@ -83,9 +87,15 @@ def _wait_for_children_to_end(timeout: float = 10.0) -> None:
         with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as listing:
             for pid in listing.read().split():
                 try:
+                    with open(f"/proc/{pid}/stat") as stat:
+                        ended = stat.read().rsplit(")", 1)[1].split()[0] == "Z"
                     with open(f"/proc/{pid}/cmdline") as cmdline:
                         command = cmdline.read()
                 except OSError:
+                    continue
+                if ended:  # it has ended; nobody polled its Popen once the client had closed
+                    with contextlib.suppress(ChildProcessError):
+                        os.waitpid(int(pid), os.WNOHANG)
                     continue
                 if "multiprocessing.forkserver" not in command and "resource_tracker" not in command:
                     found.append(command.replace("\0", " "))
