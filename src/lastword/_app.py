@@ -418,4 +418,4 @@ def _task_frames(task: Any) -> list[Any]:
 def _thread_frames(ident: int) -> list[Any]:
     from ._reports import stack_of
 
-    return stack_of(frame_of(ident)) if ident else []
+    return stack_of(frame_of(ident))
